@@ -1,0 +1,11 @@
+"""Shared helpers for CLI commands: one way to report bad input (exit code 2)."""
+
+from __future__ import annotations
+
+import click
+
+
+class InputError(click.UsageError):
+    """Bad input from the user: printed as ``Error: <message>`` and exits with code 2."""
+
+    exit_code = 2

@@ -1,0 +1,1 @@
+"""Domain rules and numerics in plain Python. Never imports Django (see the import-linter contract)."""
