@@ -1,0 +1,3 @@
+from tipnet.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Organisations, staff users, roles, two-factor sign-in and the audit log."""

@@ -1,0 +1,133 @@
+"""Accounts: organisations, staff users, memberships with roles, login throttling, audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tipnet.web.accounts.roles import OrganisationType, Role
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
+    prefecture = models.CharField(_("prefecture"), max_length=32, blank=True)
+    is_demo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member. Reporters never have accounts.
+
+    ``must_enrol_otp`` is true until the user has confirmed a TOTP device; until then every staff
+    page sends them to enrolment.
+    """
+
+    display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    preferred_language = models.CharField(_("language"), max_length=8, default="ja")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user may hold several roles in several organisations."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.organisation}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins per account name (hashed), shared by every server process via the database."""
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Invitation(models.Model):
+    """A one-time set-up link for a new staff member (onboarding). Only a hash of the token is kept."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="invitation")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """One hash-chained, append-only audit entry.
+
+    Actor and target are kept as plain values, not foreign keys, so that the record of a
+    disclosure outlives the user, the organisation and the record it names (APPI art. 29/30:
+    records of provision to third parties). On PostgreSQL a trigger also refuses UPDATE and DELETE.
+    """
+
+    sequence = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    action = models.CharField(max_length=64, db_index=True)
+    actor_id = models.BigIntegerField(null=True)
+    actor_name = models.CharField(max_length=150, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    recipient_organisation_id = models.BigIntegerField(null=True)
+    details = models.JSONField(default=dict)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+    def chain_content(self) -> dict[str, Any]:
+        """The fields covered by the hash, as plain JSON values."""
+        return {
+            "sequence": self.sequence,
+            "at": self.at.isoformat(),
+            "action": self.action,
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "organisation_id": self.organisation_id,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "recipient_organisation_id": self.recipient_organisation_id,
+            "details": self.details,
+        }

@@ -1,0 +1,32 @@
+"""Roles and organisation types, shared by every app's access.py."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
+    CASEWORKER = "caseworker", _("Caseworker")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    RESEARCHER = "researcher", _("Researcher")
+    COORDINATOR = "coordinator", _("Advocacy coordinator")
+    NETWORK_ADMIN = "network_admin", _("Network admin")
+
+
+class OrganisationType(models.TextChoices):
+    """HTCDS 2.0 organisation types (``org_Type``), plus trustee, authority and embassy."""
+
+    NGO = "ngo", _("NGO")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    HEALTH_SERVICE = "health_service", _("Health service organisation")
+    CENTRAL_GOV = "central_gov", _("Central government")
+    LOCAL_GOV = "local_gov", _("Local government")
+    IMMIGRATION = "immigration", _("Immigration service")
+    LEGAL_SERVICE = "legal_service", _("Legal service")
+    CORPORATE = "corporate", _("Corporate business")
+    SCHOOL = "school", _("School or college")
+    TRUSTEE = "trustee", _("Reporting-line trustee")
+    AUTHORITY = "authority", _("Authority receiving reports")
+    EMBASSY = "embassy", _("Embassy or consulate")

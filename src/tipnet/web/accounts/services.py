@@ -1,0 +1,300 @@
+"""Writes for accounts: sign-in, two-factor enrolment, onboarding and offboarding, roles.
+
+Each function takes keyword-only arguments with the acting user first, runs in one transaction and
+writes its audit row there (DESIGN.md, "services.py").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tipnet.web.accounts.audit import Action, audit_record
+from tipnet.web.accounts.models import Invitation, LoginThrottle, Membership, Organisation, User
+from tipnet.web.accounts.roles import Role
+
+RECOVERY_CODE_COUNT = 10
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+class AccountError(Exception):
+    """A user-facing failure; the message is already translated."""
+
+
+def _throttle_key(username: str) -> str:
+    return hashlib.sha256(("login:" + username.strip().lower()).encode()).hexdigest()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_check_password(*, username: str, password: str) -> User:
+    """First factor. Raises AccountError with one message for every failure, so nobody learns
+    whether an account exists; after too many failures the name is locked for a while.
+
+    The failure count is committed before the error is raised (raising inside the transaction
+    would roll the count back and make the throttle useless)."""
+    with transaction.atomic():
+        user, error = _check_password_and_count(username, password)
+    if error:
+        raise AccountError(error)
+    assert user is not None
+    return user
+
+
+def _check_password_and_count(username: str, password: str) -> tuple[User | None, str]:
+    now = timezone.now()
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=_throttle_key(username))
+    if throttle.locked_until and throttle.locked_until > now:
+        return None, _("Too many failed attempts. Please wait and try again later.")
+    user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    if user is None or not user.check_password(password):
+        if user is None:
+            # Spend the same time as a real check, so timing does not reveal unknown names.
+            User().set_password(password)
+        throttle.failures += 1
+        if throttle.failures >= settings.TIPNET_LOGIN_MAX_FAILURES:
+            throttle.locked_until = now + timedelta(seconds=settings.TIPNET_LOGIN_LOCK_SECONDS)
+            throttle.failures = 0
+        throttle.save()
+        audit_record(actor=user, action=Action.LOGIN_FAILED, details={"factor": "password"})
+        return None, _("The user name or password is not correct.")
+    throttle.failures = 0
+    throttle.locked_until = None
+    throttle.save()
+    return user, ""
+
+
+def user_has_confirmed_otp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def user_verify_second_factor(*, user: User, code: str) -> TOTPDevice | StaticDevice:
+    """Second factor: a TOTP code or one unused recovery code. django-otp throttles wrong codes;
+    its counters are committed before the error is raised."""
+    with transaction.atomic():
+        device, error = _verify_code(user, "".join(code.split()))
+    if device is None:
+        raise AccountError(error)
+    return device
+
+
+def _verify_code(user: User, code: str) -> tuple[TOTPDevice | StaticDevice | None, str]:
+    for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        allowed, _wait = device.verify_is_allowed()
+        if not allowed:
+            return None, _("Too many wrong codes. Please wait and try again later.")
+        if code.isdigit() and device.verify_token(code):
+            audit_record(actor=user, action=Action.LOGIN, details={"factor": "totp"})
+            return device, ""
+    for device in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        if device.verify_token(code.lower()):
+            audit_record(actor=user, action=Action.RECOVERY_CODE_USED)
+            audit_record(actor=user, action=Action.LOGIN, details={"factor": "recovery_code"})
+            return device, ""
+    audit_record(actor=user, action=Action.LOGIN_FAILED, details={"factor": "otp"})
+    return None, _("The code is not correct.")
+
+
+@transaction.atomic
+def otp_enrolment_pending(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed TOTP device, made on first need; its secret is shown only to the
+    user in their own half-signed-in session, never to an admin."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+@transaction.atomic
+def otp_enrolment_confirm(*, user: User, code: str) -> EnrolmentResult:
+    """Confirm the pending device with a code from the app; issue fresh recovery codes."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        raise AccountError(_("Start the set-up again."))
+    code = "".join(code.split())
+    if not code.isdigit() or not device.verify_token(code):
+        raise AccountError(_("The code is not correct."))
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = recovery_codes_issue(actor=user, user=user)
+    audit_record(actor=user, action=Action.OTP_ENROLLED)
+    return EnrolmentResult(device=device, recovery_codes=codes)
+
+
+@transaction.atomic
+def recovery_codes_issue(*, actor: User, user: User) -> list[str]:
+    """Replace the user's recovery codes. Shown once; django-otp stores them for single use."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    audit_record(actor=actor, action=Action.RECOVERY_CODES_ISSUED, target_type="user", target_id=user.pk)
+    return codes
+
+
+def _end_sessions(user: User) -> int:
+    """Delete every session of ``user`` (database sessions: decode and match)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def otp_reset(*, actor: User, user: User) -> None:
+    """An admin removes a user's second factor (lost phone); the user enrols again at next sign-in.
+    The admin never sees a secret: a new one is made only in the user's own session."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    _end_sessions(user)
+    audit_record(actor=actor, action=Action.OTP_RESET, target_type="user", target_id=user.pk)
+
+
+@dataclass(frozen=True)
+class Invite:
+    user: User
+    token: str
+
+
+@transaction.atomic
+def user_invite(
+    *, actor: User, organisation: Organisation, username: str, display_name: str, role: str
+) -> Invite:
+    """Onboarding: create an inactive account with a role and a one-time set-up token."""
+    username = username.strip()
+    if not username or len(username) > 150 or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise AccountError(_("Choose a user name of letters, digits, dots, dashes or underscores."))
+    if role not in Role.values:
+        raise AccountError(_("Unknown role."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(_("This user name is already taken."))
+    user = User.objects.create(username=username, display_name=display_name.strip(), is_active=False)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.create(
+        user=user, token_hash=_hash_token(token), expires_at=timezone.now() + INVITATION_LIFETIME, created_by=actor
+    )
+    audit_record(
+        actor=actor, action=Action.USER_INVITED, organisation=organisation, target_type="user",
+        target_id=user.pk, details={"role": role},
+    )
+    return Invite(user=user, token=token)
+
+
+def invitation_get(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("user")
+        .filter(token_hash=_hash_token(token), expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def user_onboard(*, token: str, password: str) -> User:
+    """The invited person chooses a password; two-factor enrolment follows at first sign-in."""
+    invitation = invitation_get(token=token)
+    if invitation is None:
+        raise AccountError(_("This set-up link is not valid or has expired."))
+    user = invitation.user
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise AccountError(" ".join(error.messages)) from error
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    invitation.delete()
+    audit_record(actor=user, action=Action.USER_ONBOARDED, target_type="user", target_id=user.pk)
+    return user
+
+
+@transaction.atomic
+def user_offboard(*, actor: User, user: User) -> None:
+    """Offboarding: the account can no longer sign in, its devices and sessions are gone, its
+    memberships end. The user row stays so that history (audit, authorship) keeps its names."""
+    if user.pk == actor.pk:
+        raise AccountError(_("You cannot remove your own account."))
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    roles = list(user.memberships.values_list("organisation_id", "role"))
+    user.memberships.all().delete()
+    _end_sessions(user)
+    audit_record(
+        actor=actor, action=Action.USER_OFFBOARDED, target_type="user", target_id=user.pk,
+        details={"ended_roles": [f"{org}:{role}" for org, role in roles]},
+    )
+
+
+@transaction.atomic
+def membership_grant(*, actor: User, user: User, organisation: Organisation, role: str) -> Membership:
+    if role not in Role.values:
+        raise AccountError(_("Unknown role."))
+    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    if created:
+        audit_record(
+            actor=actor, action=Action.ROLE_GRANTED, organisation=organisation, target_type="user",
+            target_id=user.pk, details={"role": role},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User, membership: Membership) -> None:
+    audit_record(
+        actor=actor, action=Action.ROLE_REVOKED, organisation=membership.organisation, target_type="user",
+        target_id=membership.user_id, details={"role": membership.role},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def user_create_admin(*, username: str, password: str, organisation_name: str) -> User:
+    """For `tipnet createadmin`: a network admin in a network organisation (created if missing)."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(_("This user name is already taken."))
+    user = User(username=username, is_active=True)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise AccountError(" ".join(error.messages)) from error
+    user.set_password(password)
+    user.save()
+    organisation, created = Organisation.objects.get_or_create(
+        name=organisation_name, defaults={"type": "ngo"}
+    )
+    if created:
+        audit_record(actor=None, action=Action.ORGANISATION_CREATED, organisation=organisation)
+    Membership.objects.create(user=user, organisation=organisation, role=Role.NETWORK_ADMIN)
+    audit_record(
+        actor=None, action=Action.ROLE_GRANTED, organisation=organisation, target_type="user",
+        target_id=user.pk, details={"role": Role.NETWORK_ADMIN, "via": "createadmin"},
+    )
+    return user

@@ -1,0 +1,230 @@
+"""Sign-in with two factors, enrolment, the staff home, staff management and the audit log."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import segno
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from tipnet.web.accounts import access, selectors, services
+from tipnet.web.accounts.audit import Action, audit_record, audit_verify
+from tipnet.web.accounts.forms import CodeForm, EnrolForm, InviteForm, PasswordForm, RoleForm, SetPasswordForm
+from tipnet.web.accounts.middleware import SESSION_STARTED_KEY
+from tipnet.web.accounts.models import Membership, User
+from tipnet.web.accounts.roles import Role
+
+PENDING_USER = "tipnet_pending_user"
+PENDING_AT = "tipnet_pending_at"
+PENDING_NEXT = "tipnet_pending_next"
+PENDING_SECONDS = 300
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    started = request.session.get(PENDING_AT, 0)
+    if user_id is None or time.time() - float(started) > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _finish_sign_in(request: HttpRequest, user: User, device: object) -> None:
+    next_url = request.session.get(PENDING_NEXT, "")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session[SESSION_STARTED_KEY] = time.time()
+    request.session[PENDING_NEXT] = next_url
+
+
+def _next_or_home(request: HttpRequest) -> HttpResponse:
+    next_url = request.session.pop(PENDING_NEXT, "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(next_url)
+    return redirect("accounts:home")
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_check_password(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+        except services.AccountError as failure:
+            error = str(failure)
+        else:
+            request.session.cycle_key()
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_AT] = time.time()
+            request.session[PENDING_NEXT] = request.GET.get("next", "")
+            if not services.user_has_confirmed_otp(user):
+                return redirect("accounts:enrol")
+            return redirect("accounts:otp")
+    return render(request, "accounts/login.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def otp_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    if not services.user_has_confirmed_otp(user):
+        return redirect("accounts:enrol")
+    form = CodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.user_verify_second_factor(user=user, code=form.cleaned_data["code"])
+        except services.AccountError as failure:
+            error = str(failure)
+        else:
+            _finish_sign_in(request, user, device)
+            return _next_or_home(request)
+    return render(request, "accounts/otp.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    """First sign-in (or after a reset): the user's own session shows the secret once."""
+    user = _pending_user(request)
+    if user is None:
+        return redirect("accounts:login")
+    if services.user_has_confirmed_otp(user):
+        return redirect("accounts:otp")
+    form = EnrolForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.otp_enrolment_confirm(user=user, code=form.cleaned_data["code"])
+        except services.AccountError as failure:
+            error = str(failure)
+        else:
+            _finish_sign_in(request, user, result.device)
+            return render(request, "accounts/recovery_codes.html", {"codes": result.recovery_codes})
+    device = services.otp_enrolment_pending(user=user)
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    qr = segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2)
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"form": form, "error": error, "secret": secret, "qr": qr},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, action=Action.LOGOUT)
+    logout(request)
+    return redirect("accounts:login")
+
+
+@access.staff_view(access.access_staff_home)
+def home_view(request: HttpRequest) -> HttpResponse:
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    return render(request, "accounts/home.html", {"memberships": memberships})
+
+
+@access.staff_view(access.access_organisation_list)
+def organisations_view(request: HttpRequest) -> HttpResponse:
+    network_admin = access.user_has_role(request.user, Role.NETWORK_ADMIN)
+    organisations = selectors.organisations_for(user=request.user, network_admin=network_admin)
+    return render(request, "accounts/organisations.html", {"organisations": organisations})
+
+
+@access.staff_view(access.access_manage_organisation)
+def organisation_staff_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = access.access_manage_organisation(user=request.user, organisation_id=organisation_id)
+    form = InviteForm(request.POST or None)
+    error = ""
+    invite_link = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            invite = services.user_invite(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except services.AccountError as failure:
+            error = str(failure)
+        else:
+            invite_link = request.build_absolute_uri(reverse("accounts:welcome", args=[invite.token]))
+            form = InviteForm()
+    members = selectors.organisation_members(organisation=organisation)
+    return render(
+        request,
+        "accounts/organisation_staff.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "form": form,
+            "role_form": RoleForm(),
+            "error": error,
+            "invite_link": invite_link,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@access.staff_view(access.access_manage_user)
+def user_offboard_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    target = access.access_manage_user(user=request.user, user_id=user_id)
+    try:
+        services.user_offboard(actor=request.user, user=target)
+    except services.AccountError as failure:
+        return render(request, "accounts/message.html", {"message": str(failure)}, status=400)
+    return render(request, "accounts/message.html", {"message": _("The account was closed.")})
+
+
+@require_POST
+@access.staff_view(access.access_manage_user)
+def user_otp_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    target = access.access_manage_user(user=request.user, user_id=user_id)
+    services.otp_reset(actor=request.user, user=target)
+    return render(
+        request,
+        "accounts/message.html",
+        {"message": _("Two-factor sign-in was reset. The person sets it up again at their next sign-in.")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Onboarding link: the new staff member chooses a password, then signs in and enrols 2FA."""
+    invitation = services.invitation_get(token=token)
+    if invitation is None:
+        return render(request, "accounts/message.html", {"message": _("This set-up link is not valid or has expired.")}, status=404)
+    form = SetPasswordForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_onboard(token=token, password=form.cleaned_data["password"])
+        except services.AccountError as failure:
+            error = str(failure)
+        else:
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/welcome.html",
+        {"form": form, "error": error, "username": invitation.user.username},
+        status=400 if error else 200,
+    )
+
+
+@access.staff_view(access.access_audit_log)
+def audit_view(request: HttpRequest) -> HttpResponse:
+    audit_record(actor=request.user, action=Action.AUDIT_VIEWED)
+    report = audit_verify()
+    return render(
+        request,
+        "accounts/audit.html",
+        {"events": selectors.audit_recent(), "report": report},
+    )

@@ -1,0 +1,86 @@
+"""Demo organisations and staff, invented and marked as such. Loaded only in demo mode.
+
+The demo users' TOTP secrets are made per installation (never shipped) and printed by
+`tipnet demo`, so that a tester can add them to an authenticator app.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tipnet.web.accounts.audit import Action, audit_record
+from tipnet.web.accounts.models import Membership, Organisation, User
+from tipnet.web.accounts.roles import OrganisationType, Role
+
+DEMO_PASSWORD = "demo-password-2026"
+
+ORGANISATIONS = [
+    ("Demo Reporting Line Trustee", OrganisationType.TRUSTEE, "Tokyo"),
+    ("Demo Migrant Support NGO", OrganisationType.NGO, "Aichi"),
+    ("Demo Legal Aid Office", OrganisationType.LEGAL_SERVICE, "Osaka"),
+    ("Demo Prefectural Police", OrganisationType.LAW_ENFORCEMENT, "Tokyo"),
+    ("Demo Research Institute", OrganisationType.SCHOOL, "Kyoto"),
+    ("Demo Network Secretariat", OrganisationType.NGO, "Tokyo"),
+]
+
+USERS = [
+    ("admin", "Network admin (demo)", "Demo Network Secretariat", Role.NETWORK_ADMIN),
+    ("operator", "Hotline operator (demo)", "Demo Reporting Line Trustee", Role.HOTLINE_OPERATOR),
+    ("caseworker", "Caseworker (demo)", "Demo Migrant Support NGO", Role.CASEWORKER),
+    ("orgadmin", "Organisation admin (demo)", "Demo Migrant Support NGO", Role.ORG_ADMIN),
+    ("researcher", "Researcher (demo)", "Demo Research Institute", Role.RESEARCHER),
+    ("coordinator", "Advocacy coordinator (demo)", "Demo Network Secretariat", Role.COORDINATOR),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    organisation: str
+    totp_secret: str
+    otpauth_url: str
+
+
+class NotDemoMode(RuntimeError):
+    pass
+
+
+@transaction.atomic
+def demo_load() -> list[DemoLogin]:
+    """Create the demo organisations and users once; return their logins (idempotent)."""
+    if settings.TIPNET_MODE != "demo":
+        raise NotDemoMode("demo data can be loaded only in demo mode")
+    organisations = {}
+    for name, kind, prefecture in ORGANISATIONS:
+        organisation, created = Organisation.objects.get_or_create(
+            name=name, defaults={"type": kind, "prefecture": prefecture, "is_demo": True}
+        )
+        if created:
+            audit_record(actor=None, action=Action.ORGANISATION_CREATED, organisation=organisation, details={"demo": True})
+        organisations[name] = organisation
+    logins = []
+    for username, display, org_name, role in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, display_name=display)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            Membership.objects.create(user=user, organisation=organisations[org_name], role=role)
+            TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+            audit_record(
+                actor=None, action=Action.ROLE_GRANTED, organisation=organisations[org_name],
+                target_type="user", target_id=user.pk, details={"role": role, "demo": True},
+            )
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        secret = base64.b32encode(device.bin_key).decode().rstrip("=") if device else ""
+        logins.append(
+            DemoLogin(username, DEMO_PASSWORD, role, org_name, secret, device.config_url if device else "")
+        )
+    return logins

@@ -1,0 +1,1 @@
+"""Research: capture tables and estimates of hidden victims; later linkage runs and data-book editions."""

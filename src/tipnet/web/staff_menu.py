@@ -1,0 +1,46 @@
+"""The staff navigation: each capability adds its entry and the roles that see it.
+
+The menu only hides links; each page still checks access in its app's access.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tipnet.web.accounts.access import user_roles
+from tipnet.web.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url_name: str
+    label: str | Promise
+    roles: frozenset[str]
+
+
+ALL_ROLES = frozenset(Role.values)
+
+MENU: list[MenuEntry] = [
+    MenuEntry("accounts:home", _("Home"), ALL_ROLES),
+    MenuEntry("research:estimate", _("Hidden victims estimate"), frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})),
+    MenuEntry("accounts:organisations", _("Organisations and staff"), frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})),
+    MenuEntry("accounts:audit", _("Audit log"), frozenset({Role.NETWORK_ADMIN})),
+]
+
+
+def staff_menu(user: object) -> list[dict[str, object]]:
+    roles = user_roles(user)  # type: ignore[arg-type]
+    return [{"url": reverse(e.url_name), "label": e.label} for e in MENU if e.roles & roles]
+
+
+def menu_context(request: object) -> dict[str, object]:
+    """Context processor: the menu for a fully signed-in staff session, nothing otherwise."""
+    from tipnet.web.accounts.access import is_staff_session
+
+    if not is_staff_session(request):  # type: ignore[arg-type]
+        return {}
+    return {"menu": staff_menu(request.user)}  # type: ignore[attr-defined]

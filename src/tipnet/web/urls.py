@@ -1,0 +1,23 @@
+"""URLs: every page lives under a language prefix (/ja/, /en/, ...), so no cookie holds the language.
+
+Staff pages live under /<lang>/staff/ and are checked in each app's access.py.
+"""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("tipnet.web.public.urls")),
+    path("staff/", include("tipnet.web.accounts.urls")),
+    path("staff/research/", include("tipnet.web.research.urls")),
+    prefix_default_language=True,
+)
