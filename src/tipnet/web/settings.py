@@ -136,6 +136,7 @@ TIME_ZONE = "Asia/Tokyo"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "web" / "static"]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

@@ -1,0 +1,31 @@
+"""Helpers for tests: mandatory skips, staff clients, the repository paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = (REPO_ROOT / ".." / "shared").resolve()
+
+
+def required_parts() -> set[str]:
+    return {part.strip() for part in os.environ.get("TIPNET_REQUIRE", "").split(",") if part.strip()}
+
+
+def required(part: str, reason: str) -> None:
+    """Skip because ``part`` is missing, or fail when TIPNET_REQUIRE makes it mandatory."""
+    if part in required_parts():
+        pytest.fail(f"{reason} (TIPNET_REQUIRE={os.environ.get('TIPNET_REQUIRE')} makes this mandatory)")
+    pytest.skip(reason)
+
+
+def tipnet_executable() -> str:
+    import sys
+
+    candidate = Path(sys.executable).parent / "tipnet"
+    if not candidate.exists():
+        pytest.fail(f"the tipnet command is not installed next to {sys.executable}")
+    return str(candidate)

@@ -1,0 +1,63 @@
+"""Fixtures for web tests: demo organisations and one staff user per role, signed in with 2FA."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tipnet.web.accounts.middleware import SESSION_STARTED_KEY
+from tipnet.web.accounts.models import Membership, Organisation, User
+from tipnet.web.accounts.roles import OrganisationType, Role
+
+
+@pytest.fixture
+def organisations(db) -> dict[str, Organisation]:  # type: ignore[no-untyped-def]
+    return {
+        "ngo": Organisation.objects.create(name="Test NGO", type=OrganisationType.NGO),
+        "other": Organisation.objects.create(name="Other NGO", type=OrganisationType.NGO),
+        "trustee": Organisation.objects.create(name="Test Trustee", type=OrganisationType.TRUSTEE),
+    }
+
+
+def make_staff(username: str, organisation: Organisation, role: str, password: str = "correct horse battery 9") -> User:
+    user = User.objects.create(username=username)
+    user.set_password(password)
+    user.save()
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+@pytest.fixture
+def staff(organisations) -> dict[str, User]:  # type: ignore[no-untyped-def]
+    """One user per role; org admins and caseworkers belong to 'Test NGO'."""
+    home = {
+        Role.HOTLINE_OPERATOR: organisations["trustee"],
+        Role.CASEWORKER: organisations["ngo"],
+        Role.ORG_ADMIN: organisations["ngo"],
+        Role.RESEARCHER: organisations["other"],
+        Role.COORDINATOR: organisations["other"],
+        Role.NETWORK_ADMIN: organisations["other"],
+    }
+    return {role: make_staff(f"user_{role}", org, role) for role, org in home.items()}
+
+
+def signed_in_client(user: User) -> Client:
+    """A client whose session has passed both factors, as after a real sign-in."""
+    import time
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_STARTED_KEY] = time.time()
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for():  # type: ignore[no-untyped-def]
+    return signed_in_client

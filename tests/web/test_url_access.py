@@ -1,0 +1,144 @@
+"""Every role against every URL, generated from Django's URL resolver.
+
+A new URL fails this test until someone decides, in EXPECTED below, who may open it: nobody can
+add a page and forget its access rule. Forbidden pages answer 404, exactly like missing ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from tipnet.web.accounts.models import User
+from tipnet.web.accounts.roles import Role
+from tests.web.conftest import make_staff, signed_in_client
+
+ALL = frozenset(Role.values)
+PUBLIC = "public"
+ADMINS = frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})
+
+# url name -> (method, roles that get the page; PUBLIC for pages anyone may open)
+EXPECTED: dict[str, tuple[str, object]] = {
+    "healthz": ("GET", PUBLIC),
+    "public:home": ("GET", PUBLIC),
+    "accounts:login": ("GET", PUBLIC),
+    "accounts:otp": ("GET", PUBLIC),
+    "accounts:enrol": ("GET", PUBLIC),
+    "accounts:logout": ("POST", PUBLIC),
+    "accounts:welcome": ("GET", PUBLIC),
+    "accounts:home": ("GET", ALL),
+    "accounts:organisations": ("GET", ADMINS),
+    "accounts:organisation_staff": ("GET", ADMINS),
+    "accounts:user_offboard": ("POST", ADMINS),
+    "accounts:user_otp_reset": ("POST", ADMINS),
+    "accounts:audit": ("GET", frozenset({Role.NETWORK_ADMIN})),
+    "research:estimate": ("GET", frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})),
+}
+
+
+def _walk(patterns: list, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, child_ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def all_url_names() -> set[str]:
+    return {name for name, _ in _walk(get_resolver().url_patterns)}
+
+
+def test_every_url_has_an_access_rule() -> None:
+    missing = sorted(all_url_names() - set(EXPECTED))
+    assert not missing, f"decide who may open these URLs and add them to EXPECTED: {missing}"
+    stale = sorted(set(EXPECTED) - all_url_names())
+    assert not stale, f"EXPECTED names URLs that no longer exist: {stale}"
+
+
+def test_every_view_has_a_name() -> None:
+    unnamed = []
+
+    def walk(patterns: list, prefix: str = "") -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif not entry.name and "static" not in str(entry.pattern):
+                unnamed.append(prefix + str(entry.pattern))
+
+    walk(get_resolver().url_patterns)
+    assert not unnamed, f"name these URL patterns so the access test covers them: {unnamed}"
+
+
+def _kwargs(pattern: URLPattern, targets: dict[str, object]) -> dict[str, object]:
+    return {key: targets[key] for key in pattern.pattern.converters}
+
+
+@pytest.fixture
+def targets(organisations, staff) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {"organisation_id": organisations["ngo"].pk, "token": "not-a-real-token", "user_id": None}
+
+
+@pytest.mark.parametrize("role", [None, *Role.values])
+def test_role_against_every_url(role, staff, organisations, targets) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    client = Client() if role is None else signed_in_client(staff[role])
+    failures = []
+    # Sign-out last: it ends the session the other checks use.
+    for name, pattern in sorted(_walk(get_resolver().url_patterns), key=lambda item: (item[0] == "accounts:logout", item[0])):
+        method, allowed = EXPECTED[name]
+        kwargs = _kwargs(pattern, targets)
+        if "user_id" in kwargs:
+            # A fresh member of the NGO for each check, so that a permitted POST acts on nobody else.
+            kwargs["user_id"] = make_staff(f"target_{role}_{name.split(':')[-1]}", organisations["ngo"], Role.CASEWORKER).pk
+        with translation.override("en"):
+            url = reverse(name, kwargs=kwargs)
+        response = client.post(url) if method == "POST" else client.get(url)
+        code = response.status_code
+        if allowed == PUBLIC:
+            ok = code in (200, 302, 404) if name == "accounts:welcome" else code in (200, 302)
+            if name == "accounts:welcome":
+                ok = code == 404  # an invalid token
+        elif role is None:
+            ok = code == 302 and "/sign-in/" in response["Location"]
+        elif role in allowed:
+            ok = code == 200
+        else:
+            ok = code == 404
+        if not ok:
+            failures.append(f"{name} as {role or 'anonymous'}: HTTP {code}")
+        if role is not None and "user_id" in kwargs and role not in allowed:
+            target = User.objects.get(pk=kwargs["user_id"])
+            if not target.is_active:
+                failures.append(f"{name} as {role}: refused, yet the target account changed")
+    assert not failures, "\n".join(failures)
+
+
+def test_org_admin_cannot_manage_another_organisation(staff, organisations) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in_client(staff[Role.ORG_ADMIN])
+    other = organisations["other"]
+    assert client.get(reverse("accounts:organisation_staff", args=[other.pk])).status_code == 404
+    outsider = make_staff("outsider", other, Role.CASEWORKER)
+    assert client.post(reverse("accounts:user_offboard", args=[outsider.pk])).status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.is_active
+
+
+def test_missing_and_forbidden_look_the_same(staff) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in_client(staff[Role.CASEWORKER])
+    forbidden_id = staff[Role.ORG_ADMIN].memberships.first().organisation_id
+    forbidden = client.get(reverse("accounts:organisation_staff", args=[forbidden_id]))
+    missing = client.get(reverse("accounts:organisation_staff", args=[987654]))
+    assert forbidden.status_code == missing.status_code == 404
+    import re
+
+    def strip_tokens(body: bytes) -> bytes:
+        body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
+        # The language links repeat the requested address; only the id in it may differ.
+        return body.replace(f"/{forbidden_id}/".encode(), b"/ID/").replace(b"/987654/", b"/ID/")
+
+    assert strip_tokens(forbidden.content) == strip_tokens(missing.content)
