@@ -53,7 +53,8 @@ _ID_RE = re.compile(r"^[A-Z]+(_[A-Z0-9]+)+$")
 _CONTEXT_FIELDS = ("age", "form", "context.visa", "context.third_party_acts", "context.commercial_sex")
 _ANSWER_KINDS = ("integer", "choice", "multiple", "yes_no_unknown")
 _STEP_SIMPLE_TOKENS = frozenset(
-    {"met", "insufficient", "not_met", "child", "adult", "age_unknown", "foreign", "commercial_sex", "always"}
+    {"met", "insufficient", "not_met", "child", "adult", "age_unknown", "foreign", "commercial_sex", "always",
+     "palermo_met"}
 )
 _DATA_FILES = ("catalogue.toml", "indicators.toml", "interview.toml")
 
@@ -179,6 +180,7 @@ class Catalogue:
     forced_labour_all: tuple[str, ...]
     forced_labour_any: tuple[str, ...]
     sexual_exploitation_any: tuple[str, ...]
+    other_sexual_exploitation_all: tuple[str, ...]
     rule_status: Mapping[str, str]
     welfare: tuple[str, ...]
     context: Mapping[str, ContextItem]
@@ -398,7 +400,8 @@ def _build(files: Mapping[str, dict[str, Any]], languages: tuple[str, ...], dige
     means_dims = _str_list(pal, "means_dimensions", pw)
     fl_all, fl_any = _str_list(pal, "forced_labour_all", pw), _str_list(pal, "forced_labour_any", pw, [])
     sx_any = _str_list(pal, "sexual_exploitation_any", pw)
-    _rule_tokens(means_dims + fl_all + fl_any + sx_any, dimensions, pw)
+    sx_other = _str_list(pal, "other_sexual_exploitation_all", pw)
+    _rule_tokens(means_dims + fl_all + fl_any + sx_any + sx_other, dimensions, pw)
 
     indicators = _build_indicators(files["indicators.toml"], dimensions)
     welfare, context, sections, steps = _build_interview(files["interview.toml"], indicators, dimensions, acts)
@@ -434,6 +437,7 @@ def _build(files: Mapping[str, dict[str, Any]], languages: tuple[str, ...], dige
         forced_labour_all=fl_all,
         forced_labour_any=fl_any,
         sexual_exploitation_any=sx_any,
+        other_sexual_exploitation_all=sx_other,
         rule_status=MappingProxyType(rule_status),
         welfare=welfare,
         context=MappingProxyType(context),

@@ -461,10 +461,12 @@ def _combine(
 
 
 def _next_steps(cat: Catalogue, determination: int, child: bool | None, a: Answers,
-                dims: Mapping[str, str]) -> tuple[str, ...]:
+                dims: Mapping[str, str], palermo: PalermoAssessment) -> tuple[str, ...]:
     def holds(tok: str) -> bool:
         if tok == "always":
             return True
+        if tok == "palermo_met":
+            return palermo.met in ("yes", "contested")
         if tok == "met":
             return determination == POS
         if tok == "insufficient":
@@ -529,8 +531,10 @@ def screen(answers: Answers | Mapping[str, object], catalogue: Catalogue | None 
         child = cat.profiles[a.profile].age_group == "child"
     else:
         child = None
+    forms = {cat.profiles[p].form for p in profiles}
+    sexual_form = UNK if len(forms) == 2 else POS if "sexual" in forms else NEG
     palermo = assess_palermo(cat, dict(zip(cc.dims, dim_values, strict=True)), a.third_party_acts,
-                             a.commercial_sex, child)
+                             a.commercial_sex, child, sexual_form)
     note = _divergence(value, palermo)
 
     rules = {"R1", "R4", "R7"}
@@ -556,7 +560,7 @@ def screen(answers: Answers | Mapping[str, object], catalogue: Catalogue | None 
         ilo_strict_types=ilo_types if ilo_value == POS else (),
         rules_applied=tuple(sorted(rules)),
         open_questions=opens,
-        next_steps=_next_steps(cat, value, child, a, dims),
+        next_steps=_next_steps(cat, value, child, a, dims, palermo),
         profiles_evaluated=profiles,
         evaluations=evals,
         answers=a,

@@ -57,8 +57,12 @@ def assess_palermo(
     third_party_acts: frozenset[str] | None,
     commercial_sex: bool | None,
     child: bool | None,
+    sexual_form: int,
 ) -> PalermoAssessment:
-    """Map dimension values (2/1/0) and the context to the Palermo elements."""
+    """Map dimension values (2/1/0) and the context to the Palermo elements.
+
+    ``sexual_form`` is 2 when the sexual list applies, 0 for labour, 1 when the form is unknown.
+    """
     if third_party_acts is None:
         act = UNKNOWN
         acts: tuple[str, ...] = ()
@@ -77,14 +81,18 @@ def assess_palermo(
     forced = min(vals[d] for d in catalogue.forced_labour_all)
     if catalogue.forced_labour_any:
         forced = min(forced, max(vals[d] for d in catalogue.forced_labour_any))
-    sold = {True: YES, False: NO, None: UNKNOWN}[commercial_sex]
-    sexual = min(sold, max(vals[d] for d in catalogue.sexual_exploitation_any))
-    purpose = max(forced, sexual)
+    # An unanswered commercial-sex question only matters where the sexual list may apply (as in R5).
+    sold = {True: YES, False: NO, None: UNKNOWN if sexual_form else NO}[commercial_sex]
+    prostitution = min(sold, max(vals[d] for d in catalogue.sexual_exploitation_any))
+    other_sexual = min(sexual_form, *(vals[d] for d in catalogue.other_sexual_exploitation_all))
+    purpose = max(forced, prostitution, other_sexual)
     purposes = []
     if forced == YES:
         purposes.append("forced labour or services")
-    if sexual == YES:
+    if prostitution == YES:
         purposes.append("exploitation of the prostitution of others")
+    if other_sexual == YES:
+        purposes.append("other forms of sexual exploitation")
 
     adult_met = min(act, means, purpose)
     child_met = min(act, purpose)  # art. 3(c): no means needed
