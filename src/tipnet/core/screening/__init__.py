@@ -25,7 +25,13 @@ from tipnet.core.screening.catalogue import (
     default_catalogue,
     load_catalogue,
 )
-from tipnet.core.screening.engine import ProfileEvaluation, ScreeningResult, choose_profiles, screen, screen_many
+from tipnet.core.screening.engine import (
+    ProfileEvaluation,
+    ScreeningResult,
+    choose_profiles,
+    screen,
+    screen_many,
+)
 from tipnet.core.screening.palermo import PalermoAssessment
 
 __all__ = [

@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 from tipnet.core.screening.catalogue import Catalogue, default_catalogue
 
@@ -65,7 +66,7 @@ class Answers:
         }
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise ScreeningInputError(message)
 
 
@@ -149,7 +150,7 @@ def parse_answers(obj: object, catalogue: Catalogue | None = None) -> Answers:
     if profile is not None:
         prof = cat.profiles[profile]
         if age is not None and (age < cat.child_age_limit) != (prof.age_group == "child"):
-            group = "a child (under %d)" % cat.child_age_limit if age < cat.child_age_limit else "an adult"
+            group = f"a child (under {cat.child_age_limit})" if age < cat.child_age_limit else "an adult"
             _fail(f"profile {profile!r} contradicts age {age}: that is {group}")
         if form is not None and form != prof.form:
             _fail(f"profile {profile!r} contradicts form {form!r}")
