@@ -35,7 +35,8 @@ def organisations_where(user: User, *roles: str) -> list[Organisation]:
 def is_staff_session(request: HttpRequest) -> bool:
     """Signed in with both factors, active, and holding at least one role."""
     user = request.user
-    return bool(user.is_authenticated and user.is_active and user.is_verified() and user_roles(user))
+    verified = getattr(user, "is_verified", None)
+    return bool(user.is_authenticated and user.is_active and verified is not None and verified() and user_roles(user))
 
 
 def staff_view(check: Callable[..., Any] | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

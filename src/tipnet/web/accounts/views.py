@@ -40,6 +40,9 @@ def _finish_sign_in(request: HttpRequest, user: User, device: object) -> None:
     next_url = request.session.get(PENDING_NEXT, "")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
+    # The OTP middleware marked the user of this request before sign-in; mark the new one.
+    user.otp_device = device  # type: ignore[attr-defined]
+    user.is_verified = lambda: True  # type: ignore[method-assign]
     request.session[SESSION_STARTED_KEY] = time.time()
     request.session[PENDING_NEXT] = next_url
 
