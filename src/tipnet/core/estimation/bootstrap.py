@@ -1,0 +1,181 @@
+"""BCa bootstrap intervals with model selection rerun in every replicate.
+
+Following Chan, Silverman & Vincent (2021, JASA 116(535):1297-1306, Sec. 3.3; SparseMSE
+``estimatepopulation`` and ``bcaconfvalues``), which applies Efron's (1987, JASA 82(397):171-185)
+bias-corrected and accelerated percentile method:
+
+* Resampling: each replicate draws ``N_obs`` people from the observed capture patterns with
+  probabilities proportional to their counts (``rmultinom(1, N_obs, counts)``), so patterns never
+  seen stay unseen, and the *whole* selection procedure is rerun on it. This propagates model
+  selection uncertainty into the interval. R's random stream cannot be reproduced in numpy, so
+  replicates differ from SparseMSE's; intervals agree within Monte-Carlo error.
+* Bias correction: ``z0 = Phi^-1(share of replicates below the estimate)`` (strictly below).
+* Acceleration: delete-one jackknife over people, computed once per distinct pattern (the
+  pattern's count reduced by one) and weighted by the pattern's count:
+  ``a = sum n_j r_j^3 / (6 (sum n_j r_j^2)^1.5)``, ``r_j`` = weighted mean minus ``theta_(j)``.
+* Ends: the replicates' quantiles at ``Phi(z0 + (z0 + z_alpha) / (1 - a (z0 + z_alpha)))``, with
+  R's ``quantile(type = 8)`` (numpy's ``median_unbiased``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+__all__ = [
+    "DEFAULT_ALPHA",
+    "BootstrapResult",
+    "bca_quantiles",
+    "jackknife_acceleration",
+    "run_bootstrap",
+]
+
+#: SparseMSE's default levels for ``estimatepopulation``.
+DEFAULT_ALPHA = (0.025, 0.05, 0.1, 0.16, 0.84, 0.9, 0.95, 0.975)
+
+Estimator = Callable[[np.ndarray], float]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Bootstrap replicates and the BCa interval built from them.
+
+    Attributes
+    ----------
+    nboot, seed
+        Replicates requested and the seed of numpy's ``default_rng``.
+    estimates
+        The replicate estimates (NaN where a replicate could not be fitted).
+    acceleration, bias_z0
+        Efron's ``a`` (from the jackknife) and ``z0``.
+    quantiles
+        BCa interval ends by level (``alpha``), e.g. ``{0.025: ..., 0.975: ...}``.
+    levels
+        The adjusted percentile levels actually read off the replicates, by ``alpha``.
+    """
+
+    nboot: int
+    seed: int | None
+    estimates: np.ndarray = field(repr=False)
+    acceleration: float
+    bias_z0: float
+    quantiles: dict[float, float]
+    levels: dict[float, float]
+
+    @property
+    def n_failed(self) -> int:
+        return int(np.sum(~np.isfinite(self.estimates)))
+
+
+def bca_quantiles(
+    bootreps: np.ndarray, estimate: float, acceleration: float, alpha: tuple[float, ...]
+) -> tuple[dict[float, float], dict[float, float], float]:
+    """BCa interval ends (SparseMSE ``bcaconfvalues``; Efron 1987, eq. 2.3).
+
+    Returns the ends by level, the adjusted levels, and ``z0``. Ends are NaN when the bias
+    correction is undefined (every replicate on one side of the estimate).
+    """
+    reps = np.asarray(bootreps, dtype=np.float64)
+    reps = reps[np.isfinite(reps)]
+    if reps.size == 0 or not math.isfinite(acceleration):
+        nan = dict.fromkeys(alpha, math.nan)
+        return nan, dict(nan), math.nan
+    z0 = float(ndtri(np.mean(reps < estimate)))
+    za = ndtri(np.asarray(alpha))
+    za0 = za + z0
+    levels = ndtr(z0 + za0 / (1.0 - acceleration * za0))
+    if not math.isfinite(z0):
+        ends = np.full(len(alpha), math.nan)
+    else:
+        ends = np.quantile(reps, levels, method="median_unbiased")
+    return (
+        {a: float(e) for a, e in zip(alpha, ends, strict=True)},
+        {a: float(v) for a, v in zip(alpha, levels, strict=True)},
+        z0,
+    )
+
+
+def jackknife_acceleration(y: np.ndarray, estimator: Estimator) -> tuple[float, np.ndarray]:
+    """Efron's acceleration from the delete-one jackknife, one fit per distinct observed pattern.
+
+    Deleting any one of the ``n_j`` people with pattern ``j`` gives the same table, so each
+    distinct pattern is fitted once and weighted by ``n_j`` (SparseMSE ``estimatepopulation``).
+
+    Returns
+    -------
+    acceleration, jackknife_estimates
+        ``jackknife_estimates`` has one entry per cell (0 where the cell count is 0).
+    """
+    y = np.asarray(y, dtype=np.float64)
+    jack = np.zeros_like(y)
+    for j in np.flatnonzero(y > 0):
+        yj = y.copy()
+        yj[j] -= 1.0
+        jack[j] = estimator(yj)
+    weights = y
+    resid = np.sum(weights * jack) / np.sum(weights) - jack
+    denom = np.sum(weights * resid**2)
+    if not np.isfinite(denom) or denom <= 0:
+        return (0.0 if denom == 0 else math.nan), jack
+    return float(np.sum(weights * resid**3) / (6.0 * denom**1.5)), jack
+
+
+def run_bootstrap(
+    y: np.ndarray,
+    estimate: float,
+    estimator: Estimator,
+    *,
+    nboot: int = 1000,
+    seed: int | None = 1234,
+    alpha: tuple[float, ...] = DEFAULT_ALPHA,
+    progress: Progress | None = None,
+) -> BootstrapResult:
+    """Multinomial bootstrap of the observed counts with the estimator rerun on each replicate.
+
+    Parameters
+    ----------
+    y
+        Observed counts over the observable cells.
+    estimate
+        The estimate on the original data (for the bias correction).
+    estimator
+        Maps a count vector to a population estimate, rerunning model selection. Exceptions
+        (numerical failures) leave that replicate as NaN.
+    nboot, seed
+        Number of replicates and seed for ``numpy.random.default_rng``.
+    progress
+        Called as ``progress(done, total)`` during the replicates and the jackknife.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    n_obs = int(round(y.sum()))
+    rng = np.random.default_rng(seed)
+    samples = rng.multinomial(n_obs, y / y.sum(), size=nboot).astype(np.float64)
+    n_jack = int(np.count_nonzero(y))
+    total = nboot + n_jack
+    reps = np.empty(nboot)
+    step = max(1, total // 200)
+    for b in range(nboot):
+        try:
+            reps[b] = estimator(samples[b])
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
+            reps[b] = math.nan
+        if progress is not None and ((b + 1) % step == 0 or b + 1 == nboot):
+            progress(b + 1, total)
+    acceleration, _ = jackknife_acceleration(y, estimator)
+    if progress is not None:
+        progress(total, total)
+    quantiles, levels, z0 = bca_quantiles(reps, estimate, acceleration, alpha)
+    return BootstrapResult(
+        nboot=nboot,
+        seed=seed,
+        estimates=reps,
+        acceleration=acceleration,
+        bias_z0=z0,
+        quantiles=quantiles,
+        levels=levels,
+    )

@@ -1,0 +1,337 @@
+"""Capture tables: reading, validating and building them from records.
+
+A capture table for multiple systems estimation (MSE) has one 0/1 column per list and a ``count``
+column: the number of people seen on exactly that combination of lists. The all-zero pattern
+(people on no list, the "dark figure") is what is estimated, so it may not appear in the table.
+This is the layout of the data shipped with SparseMSE (Chan, Silverman & Vincent 2021) and
+MultipleSystemsEstimation (Silverman, Chan & Vincent 2024).
+
+Internally a table is stored as counts over every observable pattern, indexed by bitmask: list
+``i`` (0-based, in column order) is bit ``i``, so cell ``w`` (``1 <= w < 2**k``) holds the count
+of people seen on exactly the lists whose bits are set in ``w``. Patterns that are absent from the
+file have count zero.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["MAX_LISTS", "CaptureTable", "TableError", "read_records", "read_table"]
+
+#: More lists than this makes 2**k cells that no data set can fill; refuse rather than crawl.
+MAX_LISTS = 12
+
+
+class TableError(ValueError):
+    """The capture table (or the records it is built from) is not valid input for MSE.
+
+    The message names the problem and, where it can, the row and column, so that a researcher can
+    fix the file. Command-line front ends turn it into exit code 2.
+    """
+
+
+@dataclass(frozen=True)
+class CaptureTable:
+    """Counts of people by the combination of lists they were seen on.
+
+    Parameters
+    ----------
+    lists
+        List (source) names, in column order.
+    counts
+        Integer array of length ``2**k``: ``counts[w]`` is the number of people seen on exactly the
+        lists whose bits are set in ``w``. ``counts[0]`` (the unobserved cell) is always 0.
+
+    Use :meth:`from_patterns`, :func:`read_table` or :meth:`from_records` rather than building the
+    array by hand; they validate the input.
+    """
+
+    lists: tuple[str, ...]
+    counts: np.ndarray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        counts = np.asarray(self.counts, dtype=np.int64)
+        counts.setflags(write=False)
+        object.__setattr__(self, "counts", counts)
+        k = len(self.lists)
+        if counts.shape != (2**k,):
+            raise TableError(f"internal: counts must have length 2**{k} = {2**k}")
+        if counts[0] != 0:
+            raise TableError("the all-zero pattern (people on no list) cannot be observed")
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_patterns(
+        cls,
+        lists: Sequence[str],
+        patterns: Iterable[Sequence[int]],
+        counts: Iterable[int],
+    ) -> CaptureTable:
+        """Build a table from explicit capture patterns (rows of 0/1) and their counts.
+
+        Every pattern must be distinct and not all zero; counts must be non-negative integers.
+        """
+        names = tuple(str(name) for name in lists)
+        _check_names(names)
+        k = len(names)
+        full = np.zeros(2**k, dtype=np.int64)
+        seen: dict[int, int] = {}
+        for row_number, (pattern, count) in enumerate(zip(patterns, counts, strict=True), start=1):
+            bits = list(pattern)
+            if len(bits) != k:
+                raise TableError(f"row {row_number}: expected {k} list columns, found {len(bits)}")
+            mask = 0
+            for i, bit in enumerate(bits):
+                if bit not in (0, 1):
+                    raise TableError(
+                        f"row {row_number}: column {names[i]!r} must be 0 or 1, found {bit!r}"
+                    )
+                mask |= int(bit) << i
+            if mask == 0:
+                raise TableError(
+                    f"row {row_number}: all-zero pattern; people on no list cannot be counted "
+                    "(that is the number being estimated)"
+                )
+            if mask in seen:
+                raise TableError(
+                    f"row {row_number}: pattern {_pattern_text(mask, k)} repeats row {seen[mask]}"
+                )
+            seen[mask] = row_number
+            if not isinstance(count, (int, np.integer)) or isinstance(count, bool) or count < 0:
+                raise TableError(
+                    f"row {row_number}: count must be a non-negative whole number, found {count!r}"
+                )
+            full[mask] = int(count)
+        if not seen:
+            raise TableError("the table has no rows")
+        if full.sum() == 0:
+            raise TableError("the table has no observed people (all counts are zero)")
+        return cls(names, full)
+
+    @classmethod
+    def from_counts(cls, lists: Sequence[str], counts: np.ndarray) -> CaptureTable:
+        """Build a table from a full count vector indexed by bitmask (``counts[0]`` must be 0)."""
+        names = tuple(str(name) for name in lists)
+        _check_names(names)
+        arr = np.asarray(counts)
+        if arr.shape != (2 ** len(names),):
+            raise TableError(f"counts must have length 2**k = {2 ** len(names)}")
+        if np.any(arr < 0) or not np.all(np.equal(np.mod(arr, 1), 0)):
+            raise TableError("counts must be non-negative whole numbers")
+        return cls(names, arr.astype(np.int64))
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, object]],
+        *,
+        id_field: str = "person_id",
+        source_field: str = "source",
+        lists: Sequence[str] | None = None,
+    ) -> CaptureTable:
+        """Build a table from one row per record: a person identifier and the list that saw them.
+
+        A person seen several times on the same list counts once on it. This is the step after
+        record linkage: ``person_id`` is the linked identity, ``source`` the contributing list.
+
+        Parameters
+        ----------
+        records
+            Mappings with at least ``id_field`` and ``source_field``.
+        lists
+            Optional list order; by default lists are sorted by name. A source not in ``lists``
+            is an error.
+        """
+        membership: dict[str, set[str]] = {}
+        for row_number, record in enumerate(records, start=1):
+            person = _clean_cell(record.get(id_field))
+            source = _clean_cell(record.get(source_field))
+            if not person:
+                raise TableError(f"record {row_number}: {id_field!r} is empty")
+            if not source:
+                raise TableError(f"record {row_number}: {source_field!r} is empty")
+            membership.setdefault(person, set()).add(source)
+        if not membership:
+            raise TableError("there are no records")
+        sources = sorted({s for ss in membership.values() for s in ss})
+        if lists is None:
+            names = tuple(sources)
+        else:
+            names = tuple(lists)
+            unknown = sorted(set(sources) - set(names))
+            if unknown:
+                raise TableError(f"sources not in the list order: {', '.join(unknown)}")
+        _check_names(names)
+        index = {name: i for i, name in enumerate(names)}
+        full = np.zeros(2 ** len(names), dtype=np.int64)
+        for seen_on in membership.values():
+            mask = 0
+            for source in seen_on:
+                mask |= 1 << index[source]
+            full[mask] += 1
+        return cls(names, full)
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def k_lists(self) -> int:
+        """Number of lists."""
+        return len(self.lists)
+
+    @property
+    def n_observed(self) -> int:
+        """Number of distinct people seen on at least one list."""
+        return int(self.counts.sum())
+
+    @property
+    def cell_counts(self) -> np.ndarray:
+        """Counts of the ``2**k - 1`` observable cells, in bitmask order 1, 2, ..., 2**k - 1."""
+        return self.counts[1:]
+
+    def list_totals(self) -> dict[str, int]:
+        """Number of people on each list (whether or not also on others)."""
+        masks = np.arange(2**self.k_lists)
+        return {
+            name: int(self.counts[(masks >> i) & 1 == 1].sum()) for i, name in enumerate(self.lists)
+        }
+
+    def overlap(self, i: int, j: int) -> int:
+        """Number of people seen on both list ``i`` and list ``j`` (0-based), whatever else."""
+        term = (1 << i) | (1 << j)
+        masks = np.arange(2**self.k_lists)
+        return int(self.counts[(masks & term) == term].sum())
+
+    def rows(self) -> list[tuple[tuple[int, ...], int]]:
+        """The observed patterns with positive counts, as ``(pattern, count)``, in bitmask order."""
+        k = self.k_lists
+        return [
+            (tuple((w >> i) & 1 for i in range(k)), int(c))
+            for w, c in enumerate(self.counts)
+            if w and c
+        ]
+
+    def to_csv(self) -> str:
+        """The table as CSV text in the shared layout (list columns, then ``count``)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*self.lists, "count"])
+        for pattern, count in self.rows():
+            writer.writerow([*pattern, count])
+        return out.getvalue()
+
+
+# ---------------------------------------------------------------------- readers
+def read_table(source: str | Path | io.TextIOBase) -> CaptureTable:
+    """Read a capture table from CSV: one 0/1 column per list and a ``count`` column.
+
+    Raises
+    ------
+    TableError
+        With a message naming the row and column for: a negative or fractional count, a list
+        column that is not 0/1, a repeated pattern, fewer than two lists, an all-zero row, a
+        missing ``count`` column, or an empty file.
+    """
+    text = _read_text(source)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TableError("the file is empty") from None
+    header = [h.strip() for h in header]
+    lower = [h.lower() for h in header]
+    if "count" not in lower:
+        raise TableError("no 'count' column; expected one 0/1 column per list and a 'count' column")
+    if lower.count("count") > 1:
+        raise TableError("more than one 'count' column")
+    count_col = lower.index("count")
+    list_cols = [i for i in range(len(header)) if i != count_col]
+    names = [header[i] for i in list_cols]
+    patterns: list[list[int]] = []
+    counts: list[int] = []
+    for row_number, row in enumerate(reader, start=1):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise TableError(f"row {row_number}: expected {len(header)} fields, found {len(row)}")
+        pattern = []
+        for i in list_cols:
+            cell = row[i].strip()
+            if cell not in ("0", "1"):
+                raise TableError(
+                    f"row {row_number}: column {header[i]!r} must be 0 or 1, found {cell!r}"
+                )
+            pattern.append(int(cell))
+        counts.append(_parse_count(row[count_col], row_number))
+        patterns.append(pattern)
+    return CaptureTable.from_patterns(names, patterns, counts)
+
+
+def read_records(
+    source: str | Path | io.TextIOBase,
+    *,
+    id_field: str = "person_id",
+    source_field: str = "source",
+) -> CaptureTable:
+    """Read one row per record (CSV with ``person_id`` and ``source`` columns) into a table."""
+    text = _read_text(source)
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip() for f in (reader.fieldnames or [])]
+    for needed in (id_field, source_field):
+        if needed not in fields:
+            raise TableError(f"no {needed!r} column in the records file")
+    reader.fieldnames = fields
+    return CaptureTable.from_records(reader, id_field=id_field, source_field=source_field)
+
+
+# ---------------------------------------------------------------------- helpers
+def _read_text(source: str | Path | io.TextIOBase) -> str:
+    if isinstance(source, io.TextIOBase):
+        return source.read()
+    try:
+        return Path(source).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise TableError(f"file not found: {source}") from None
+    except UnicodeDecodeError:
+        raise TableError(f"{source} is not UTF-8 text") from None
+
+
+def _parse_count(cell: str, row_number: int) -> int:
+    text = cell.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise TableError(f"row {row_number}: count {text!r} is not a number") from None
+    if not math.isfinite(value) or value != int(value):
+        raise TableError(f"row {row_number}: count must be a whole number, found {text!r}")
+    if value < 0:
+        raise TableError(f"row {row_number}: count must not be negative, found {text!r}")
+    return int(value)
+
+
+def _check_names(names: tuple[str, ...]) -> None:
+    if len(names) < 2:
+        raise TableError(
+            f"at least two lists are needed for multiple systems estimation, found {len(names)}"
+        )
+    if len(names) > MAX_LISTS:
+        raise TableError(f"at most {MAX_LISTS} lists are supported, found {len(names)}")
+    if any(not name for name in names):
+        raise TableError("every list column needs a name")
+    if len(set(names)) != len(names):
+        raise TableError("list names must be distinct")
+    if any(":" in name for name in names):
+        raise TableError("list names must not contain ':' (used to name interactions)")
+
+
+def _clean_cell(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _pattern_text(mask: int, k: int) -> str:
+    return "".join(str((mask >> i) & 1) for i in range(k))
