@@ -57,16 +57,23 @@ class _Compiled:
         self.dims: tuple[str, ...] = tuple(cat.dimensions)
         index = {d: n for n, d in enumerate(self.dims)}
         index[ACT_TOKEN] = len(self.dims)  # the Palermo act sits after the dimensions
-        self.weights: dict[str, dict[str, tuple[int, int]]] = {
+        # id -> flat counter slot (3 * dimension + strength), per list.
+        self.weights: dict[str, dict[str, int]] = {
             p: {
-                i: (index[ind.dimension], _STRENGTH_INDEX[s])
+                i: 3 * index[ind.dimension] + _STRENGTH_INDEX[s]
                 for i, ind in cat.indicators.items()
                 if (s := ind.strengths[p]) is not None
             }
             for p in cat.profiles
         }
-        self.combos = cat.r1_combinations
-        self.memo: dict[tuple[int, int, int], bool] = {}
+        self.dim_of = {i: index[ind.dimension] for i, ind in cat.indicators.items()}
+        # R1 as a lookup table over (strong, medium, weak) counts; no dimension is larger than `size`.
+        size = max(sum(1 for i in cat.indicators.values() if i.dimension == d) for d in self.dims) + 1
+        self.size = size
+        self.r1_table = [
+            any(s >= a and m >= b and w >= c and (m - b) + (w - c) >= d for a, b, c, d in cat.r1_combinations)
+            for s in range(size) for m in range(size) for w in range(size)
+        ]
 
         def compile_types(rules: Iterable) -> tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]:
             return tuple((r.key, tuple(index[t] for t in r.all), tuple(index[t] for t in r.any)) for r in rules)
@@ -77,17 +84,11 @@ class _Compiled:
         self.rank = {_DETERMINATION.index(d): n - k for k, d in enumerate(cat.protective_order)}
         self.r6_value = _DETERMINATION.index(cat.r6_on_disagreement)
         self.order = {i: n for n, i in enumerate(cat.indicators)}
-
-    def r1(self, s: int, m: int, w: int) -> bool:
-        """R1, memoised on the (strong, medium, weak) counts."""
-        key = (s, m, w)
-        hit = self.memo.get(key)
-        if hit is None:
-            hit = any(
-                s >= a and m >= b and w >= c and (m - b) + (w - c) >= d for a, b, c, d in self.combos
-            )
-            self.memo[key] = hit
-        return hit
+        # Next steps: each condition token becomes a member test on a set of facts about the result.
+        self.steps = tuple((st.key, frozenset(st.all), frozenset(st.any)) for st in cat.next_steps)
+        tokens = {t for st in cat.next_steps for t in st.all + st.any}
+        self.step_indicators = tuple(t.partition(":")[2] for t in tokens if t.startswith("indicator:"))
+        self.dim_facts = tuple(tuple(f"dimension:{d}:{status}" for status in _DIM_STATUS) for d in self.dims)
 
 
 @functools.lru_cache(maxsize=16)
@@ -108,8 +109,8 @@ class ProfileEvaluation:
     value: int
     ilo_value: int  # R1-R4 only (without R5)
     dims: tuple[int, ...]
-    present_by_dim: tuple[tuple[str, ...], ...]
-    unknown_by_dim: tuple[tuple[str, ...], ...]
+    present: tuple[str, ...]  # present ids in this list, catalogue order
+    unknown: tuple[str, ...]  # unknown ids in this list, catalogue order
     type_values: tuple[tuple[str, int], ...]  # every R2/R3 type rule and its value
     r5: int  # 2 R5 fired, 1 R5 unknown (commercial sex not answered), 0 does not apply
     r5_type: str
@@ -134,7 +135,17 @@ class ProfileEvaluation:
             return ()
         return tuple(k for k, v in self.type_values if v == UNK) + ((self.r5_type,) if self.r5 == UNK else ())
 
-    def to_dict(self, dims: Sequence[str]) -> dict[str, object]:
+    def by_dimension(self, catalogue: Catalogue) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Dimension -> (present ids, unknown ids), for explanations."""
+        out: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        ind = catalogue.indicators
+        for d in catalogue.dimensions:
+            out[d] = (tuple(i for i in self.present if ind[i].dimension == d),
+                      tuple(i for i in self.unknown if ind[i].dimension == d))
+        return out
+
+    def to_dict(self, catalogue: Catalogue) -> dict[str, object]:
+        grouped = self.by_dimension(catalogue)
         return {
             "profile": self.profile,
             "determination": self.determination,
@@ -144,10 +155,10 @@ class ProfileEvaluation:
             "dimensions": {
                 d: {
                     "status": _DIM_STATUS[self.dims[n]],
-                    "present": list(self.present_by_dim[n]),
-                    "unknown": list(self.unknown_by_dim[n]),
+                    "present": list(grouped[d][0]),
+                    "unknown": list(grouped[d][1]),
                 }
-                for n, d in enumerate(dims)
+                for n, d in enumerate(catalogue.dimensions)
             },
             "not_in_list": list(self.not_in_list),
         }
@@ -228,9 +239,10 @@ class ScreeningResult:
         lines.append(_profile_line(cat, a, self.profiles_evaluated))
         for ev in self.evaluations:
             tag = f"[{ev.profile}]"
+            grouped = ev.by_dimension(cat)
             for n, d in enumerate(dims):
-                present = ", ".join(f"{i} ({cat.indicators[i].strengths[ev.profile]})" for i in ev.present_by_dim[n])
-                unknown = ", ".join(f"{i} ({cat.indicators[i].strengths[ev.profile]})" for i in ev.unknown_by_dim[n])
+                present = ", ".join(f"{i} ({cat.indicators[i].strengths[ev.profile]})" for i in grouped[d][0])
+                unknown = ", ".join(f"{i} ({cat.indicators[i].strengths[ev.profile]})" for i in grouped[d][1])
                 detail = "; ".join(x for x in (present and f"present: {present}", unknown and f"unknown: {unknown}") if x)
                 lines.append(f"{tag} R1 {d} ({cat.dimensions[d].name}): {_DIM_STATUS[ev.dims[n]]}"
                              + (f" - {detail}" if detail else " - no indicator present"))
@@ -284,7 +296,6 @@ class ScreeningResult:
         return "\n".join(self.explanation())
 
     def to_dict(self) -> dict[str, object]:
-        dims = tuple(self.catalogue.dimensions)
         return {
             "determination": self.determination,
             "label": self.label,
@@ -303,7 +314,7 @@ class ScreeningResult:
             "open_questions": list(self.open_questions),
             "next_steps": list(self.next_steps),
             "profiles_evaluated": list(self.profiles_evaluated),
-            "evaluations": [e.to_dict(dims) for e in self.evaluations],
+            "evaluations": [e.to_dict(self.catalogue) for e in self.evaluations],
             "explanation": self.explanation(),
             "catalogue_version": self.catalogue_version,
             "catalogue_digest": self.catalogue_digest,
@@ -338,83 +349,97 @@ def choose_profiles(answers: Answers, catalogue: Catalogue | None = None) -> tup
     return tuple(p for p, prof in cat.profiles.items() if prof.age_group in groups and prof.form in forms)
 
 
-def _evaluate(cc: _Compiled, cat: Catalogue, profile: str, a: Answers, act: int) -> ProfileEvaluation:
+def _evaluate(
+    cc: _Compiled, cat: Catalogue, profile: str, present: Sequence[str], unknown: Sequence[str],
+    commercial_sex: bool | None, act: int,
+) -> ProfileEvaluation:
+    """R1-R5 for one list. ``present``/``unknown`` come sorted in catalogue order."""
     weights = cc.weights[profile]
     ndim = len(cc.dims)
     counts = [0] * (3 * ndim)
     ucounts = [0] * (3 * ndim)
-    present_by: list[list[str]] = [[] for _ in range(ndim)]
-    unknown_by: list[list[str]] = [[] for _ in range(ndim)]
+    in_list: list[str] = []
     not_in: list[str] = []
-    order = cc.order
-    for i in sorted(a.present, key=order.__getitem__):
-        wt = weights.get(i)
-        if wt is None:
+    for i in present:
+        slot = weights.get(i)
+        if slot is None:
             not_in.append(i)
-            continue
-        counts[3 * wt[0] + wt[1]] += 1
-        present_by[wt[0]].append(i)
-    for i in sorted(a.unknown, key=order.__getitem__):
-        wt = weights.get(i)
-        if wt is not None:
-            ucounts[3 * wt[0] + wt[1]] += 1
-            unknown_by[wt[0]].append(i)
+        else:
+            counts[slot] += 1
+            in_list.append(i)
+    unknown_in: list[str] = []
+    for i in unknown:
+        slot = weights.get(i)
+        if slot is not None:
+            ucounts[slot] += 1
+            unknown_in.append(i)
 
-    vals = [0] * (ndim + 1)
-    r1 = cc.r1
+    vals = [NEG] * (ndim + 1)
+    table, size = cc.r1_table, cc.size
     for d in range(ndim):
         k = 3 * d
         s, m, w = counts[k], counts[k + 1], counts[k + 2]
-        if r1(s, m, w):
+        if table[(s * size + m) * size + w]:
             vals[d] = POS
-        elif unknown_by[d] and r1(s + ucounts[k], m + ucounts[k + 1], w + ucounts[k + 2]):
-            vals[d] = UNK
+        else:
+            us, um, uw = ucounts[k], ucounts[k + 1], ucounts[k + 2]
+            if (us or um or uw) and table[((s + us) * size + m + um) * size + w + uw]:
+                vals[d] = UNK
     vals[ndim] = act
 
     group = cc.age_group[profile]
+    rules = cc.types[group]
     type_values = []
     ilo = NEG
-    opens: list[str] = []
-    for key, all_, any_ in cc.types[group]:
-        v = min(vals[t] for t in all_)
-        if any_:
-            v = min(v, max(vals[t] for t in any_))
+    for key, all_, any_ in rules:
+        v = min([vals[t] for t in all_])
+        if any_ and v:
+            v = min(v, max([vals[t] for t in any_]))
         type_values.append((key, v))
-        ilo = max(ilo, v)
-    if ilo == UNK:
-        # Unknown answers in the unknown dimensions of an undecided type could change the result.
-        for (_key, v), (_k, all_, any_) in zip(type_values, cc.types[group], strict=True):
-            if v == UNK:
-                for t in all_ + any_:
-                    if vals[t] == UNK:
-                        if t == ndim:
-                            opens.append("CTX_THIRD_PARTY")
-                        else:
-                            opens.extend(unknown_by[t])
+        if v > ilo:
+            ilo = v
     r5 = NEG
     if group == "child" and cat.r5_enabled:
-        if a.commercial_sex is True:
+        if commercial_sex is True:
             r5 = POS
-        elif a.commercial_sex is None and profile in cat.r5_unknown_counts_in:
+        elif commercial_sex is None and profile in cat.r5_unknown_counts_in:
             r5 = UNK
-    value = max(ilo, r5)
-    if r5 == UNK and value == UNK:
-        opens.append("CTX_COMMERCIAL_SEX")
-    if value != UNK:
-        opens = []
+    value = ilo if ilo > r5 else r5
+    opens: tuple[str, ...] = ()
+    if value == UNK:
+        opens = _open_questions(cc, rules, type_values, vals, unknown_in, r5)
     return ProfileEvaluation(
         profile=profile,
         value=value,
         ilo_value=ilo,
         dims=tuple(vals[:ndim]),
-        present_by_dim=tuple(map(tuple, present_by)),
-        unknown_by_dim=tuple(map(tuple, unknown_by)),
+        present=tuple(in_list),
+        unknown=tuple(unknown_in),
         type_values=tuple(type_values),
         r5=r5,
         r5_type=cat.r5_type,
         not_in_list=tuple(not_in),
-        open_questions=tuple(dict.fromkeys(opens)),
+        open_questions=opens,
     )
+
+
+def _open_questions(
+    cc: _Compiled, rules: Sequence[tuple[str, tuple[int, ...], tuple[int, ...]]],
+    type_values: Sequence[tuple[str, int]], vals: Sequence[int], unknown: Sequence[str], r5: int,
+) -> tuple[str, ...]:
+    """R4: the unknown answers that could change an undecided result: the unknown indicators of
+    the unknown dimensions of each undecided type (and the commercial-sex question for R5)."""
+    ndim = len(cc.dims)
+    wanted: set[int] = set()
+    for (_key, v), (_k, all_, any_) in zip(type_values, rules, strict=True):
+        if v == UNK:
+            wanted.update(t for t in all_ + any_ if vals[t] == UNK)
+    opens = [i for i in unknown if cc.dim_of[i] in wanted]
+    if ndim in wanted:
+        opens.append("CTX_THIRD_PARTY")
+    if r5 == UNK:
+        opens.append("CTX_COMMERCIAL_SEX")
+    return tuple(opens)
 
 
 def _union(seqs: Iterable[Sequence[str]]) -> tuple[str, ...]:
@@ -424,14 +449,20 @@ def _union(seqs: Iterable[Sequence[str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _combine(
-    cc: _Compiled, evals: Sequence[ProfileEvaluation], ilo: bool
-) -> tuple[int, tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+_Combined = tuple[int, tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[str, ...]]
+
+
+def _combine(cc: _Compiled, evals: Sequence[ProfileEvaluation], ilo: bool) -> _Combined:
     """R7 within an age group (most protective form), then R6 across age groups.
 
     Returns (value, types, possible types, dimension values, open questions).
     """
-    per_group: list[tuple[int, tuple[str, ...], tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = []
+    if len(evals) == 1:
+        e = evals[0]
+        if ilo:
+            return e.ilo_value, e.ilo_types, (), e.dims, ()
+        return e.value, e.types, e.possible_types, e.dims, e.open_questions
+    per_group: list[_Combined] = []
     for group in ("adult", "child"):
         members = [e for e in evals if cc.age_group[e.profile] == group]
         if not members:
@@ -441,9 +472,9 @@ def _combine(
         best = [e for e in members if cc.rank[value_of(e)] == best_rank]
         value = value_of(best[0])
         types = _union((e.ilo_types if ilo else e.types) for e in best)
-        possible = _union(e.possible_types for e in best) if value == UNK else ()
+        possible = _union(e.possible_types for e in best) if value == UNK and not ilo else ()
         dims = tuple(max(col) for col in zip(*(e.dims for e in best), strict=True))
-        opens = _union(e.open_questions for e in best) if value == UNK else ()
+        opens = _union(e.open_questions for e in best) if value == UNK and not ilo else ()
         per_group.append((value, types, possible, dims, opens))
     if len(per_group) == 1:
         return per_group[0]
@@ -460,41 +491,25 @@ def _combine(
     return value, (), _union((ta, tc, pa, pc)), dims, _union((("CTX_AGE",), oa, oc))
 
 
-def _next_steps(cat: Catalogue, determination: int, child: bool | None, a: Answers,
-                dims: Mapping[str, str], palermo: PalermoAssessment) -> tuple[str, ...]:
-    def holds(tok: str) -> bool:
-        if tok == "always":
-            return True
-        if tok == "palermo_met":
-            return palermo.met in ("yes", "contested")
-        if tok == "met":
-            return determination == POS
-        if tok == "insufficient":
-            return determination == UNK
-        if tok == "not_met":
-            return determination == NEG
-        if tok == "child":
-            return child is True
-        if tok == "adult":
-            return child is False
-        if tok == "age_unknown":
-            return child is None
-        if tok == "foreign":
-            return a.visa is not None and a.visa != "japanese_national"
-        if tok == "commercial_sex":
-            return a.commercial_sex is True
-        kind, _, rest = tok.partition(":")
-        if kind == "visa":
-            return a.visa == rest
-        if kind == "indicator":
-            return rest in a.present
-        dim, _, status = rest.partition(":")  # dimension:<DIM>:<status>
-        return dims[dim] == status
-
-    return tuple(
-        s.key for s in cat.next_steps
-        if all(holds(t) for t in s.all) and (not s.any or any(holds(t) for t in s.any))
-    )
+def _next_steps(cc: _Compiled, determination: int, child: bool | None, a: Answers,
+                dim_values: Sequence[int], palermo: PalermoAssessment) -> tuple[str, ...]:
+    """The next-step keys whose conditions (interview.toml ``[[next_step]]``) hold."""
+    facts = {"always", ("not_met", "insufficient", "met")[determination],
+             "child" if child else "adult" if child is False else "age_unknown"}
+    if palermo.met in ("yes", "contested"):
+        facts.add("palermo_met")
+    if a.visa is not None:
+        facts.add("visa:" + a.visa)
+        if a.visa != "japanese_national":
+            facts.add("foreign")
+    if a.commercial_sex is True:
+        facts.add("commercial_sex")
+    for n, v in enumerate(dim_values):
+        facts.add(cc.dim_facts[n][v])
+    for i in cc.step_indicators:
+        if i in a.present:
+            facts.add("indicator:" + i)
+    return tuple(key for key, all_, any_ in cc.steps if all_ <= facts and (not any_ or not any_.isdisjoint(facts)))
 
 
 def _divergence(determination: int, palermo: PalermoAssessment) -> str | None:
@@ -520,7 +535,10 @@ def screen(answers: Answers | Mapping[str, object], catalogue: Catalogue | None 
         act = UNK
     else:
         act = POS if a.third_party_acts else NEG
-    evals = tuple(_evaluate(cc, cat, p, a, act) for p in profiles)
+    order = cc.order.__getitem__
+    present = sorted(a.present, key=order)
+    unknown = sorted(a.unknown, key=order) if a.unknown else ()
+    evals = tuple(_evaluate(cc, cat, p, present, unknown, a.commercial_sex, act) for p in profiles)
     value, types, possible, dim_values, opens = _combine(cc, evals, ilo=False)
     ilo_value, ilo_types, _, _, _ = _combine(cc, evals, ilo=True)
     dims = {d: _DIM_STATUS[v] for d, v in zip(cc.dims, dim_values, strict=True)}
@@ -560,7 +578,7 @@ def screen(answers: Answers | Mapping[str, object], catalogue: Catalogue | None 
         ilo_strict_types=ilo_types if ilo_value == POS else (),
         rules_applied=tuple(sorted(rules)),
         open_questions=opens,
-        next_steps=_next_steps(cat, value, child, a, dims, palermo),
+        next_steps=_next_steps(cc, value, child, a, dim_values, palermo),
         profiles_evaluated=profiles,
         evaluations=evals,
         answers=a,
