@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-import click
+from tipnet.cli._errors import InputError
 
 
 def setup_django() -> None:
@@ -16,7 +16,23 @@ def setup_django() -> None:
 
         django.setup()
     except ConfigurationError as error:
-        raise click.UsageError(str(error)) from error
+        raise InputError(str(error)) from error
+    from django.utils import translation
+
+    translation.activate(cli_language())
+
+
+def cli_language() -> str:
+    """The language of CLI messages: TIPNET_LANGUAGE, else the locale (LANG), else English."""
+    from django.conf import settings
+
+    wanted = os.environ.get("TIPNET_LANGUAGE") or os.environ.get("LANG", "").split(".")[0]
+    wanted = wanted.replace("_", "-").lower()
+    codes = [code for code, _name in settings.LANGUAGES]
+    for candidate in (wanted, wanted.split("-")[0]):
+        if candidate in codes:
+            return candidate
+    return "en"
 
 
 def migrate(verbosity: int = 0) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 
-class InputError(click.UsageError):
-    """Bad input from the user: printed as ``Error: <message>`` and exits with code 2."""
+class InputError(click.ClickException):
+    """Bad input from the user: printed as ``Error: <message>`` on stderr, exit code 2."""
 
     exit_code = 2

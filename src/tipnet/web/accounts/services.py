@@ -103,7 +103,7 @@ def _verify_code(user: User, code: str) -> tuple[TOTPDevice | StaticDevice | Non
             audit_record(actor=user, action=Action.LOGIN, details={"factor": "totp"})
             return device, ""
     for device in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
-        if device.verify_token(code.lower()):
+        if device.verify_token(code.replace("-", "").lower()):
             audit_record(actor=user, action=Action.RECOVERY_CODE_USED)
             audit_record(actor=user, action=Action.LOGIN, details={"factor": "recovery_code"})
             return device, ""
@@ -149,8 +149,10 @@ def recovery_codes_issue(*, actor: User, user: User) -> list[str]:
     """Replace the user's recovery codes. Shown once; django-otp stores them for single use."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    # 64 bits each, stored as 16 hex digits (django-otp's column holds 16), shown in groups of 4.
+    raw = [secrets.token_hex(8) for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in raw)
+    codes = ["-".join(c[i : i + 4] for i in range(0, 16, 4)) for c in raw]
     audit_record(actor=actor, action=Action.RECOVERY_CODES_ISSUED, target_type="user", target_id=user.pk)
     return codes
 
