@@ -88,7 +88,8 @@ def bca_quantiles(
     z0 = float(ndtri(np.mean(reps < estimate)))
     za = ndtri(np.asarray(alpha))
     za0 = za + z0
-    levels = ndtr(z0 + za0 / (1.0 - acceleration * za0))
+    with np.errstate(invalid="ignore"):  # z0 = +-inf (all replicates on one side): NaN levels
+        levels = ndtr(z0 + za0 / (1.0 - acceleration * za0))
     if not math.isfinite(z0):
         ends = np.full(len(alpha), math.nan)
     else:
