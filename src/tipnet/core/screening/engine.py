@@ -88,7 +88,12 @@ class _Compiled:
         self.steps = tuple((st.key, frozenset(st.all), frozenset(st.any)) for st in cat.next_steps)
         tokens = {t for st in cat.next_steps for t in st.all + st.any}
         self.step_indicators = tuple(t.partition(":")[2] for t in tokens if t.startswith("indicator:"))
-        self.dim_facts = tuple(tuple(f"dimension:{d}:{status}" for status in _DIM_STATUS) for d in self.dims)
+        # Only the dimensions some condition mentions: (index, fact per status).
+        self.dim_facts = tuple(
+            (n, tuple(f"dimension:{d}:{status}" for status in _DIM_STATUS))
+            for n, d in enumerate(self.dims)
+            if any(t.startswith(f"dimension:{d}:") for t in tokens)
+        )
 
 
 @functools.lru_cache(maxsize=16)
@@ -504,8 +509,8 @@ def _next_steps(cc: _Compiled, determination: int, child: bool | None, a: Answer
             facts.add("foreign")
     if a.commercial_sex is True:
         facts.add("commercial_sex")
-    for n, v in enumerate(dim_values):
-        facts.add(cc.dim_facts[n][v])
+    for n, names in cc.dim_facts:
+        facts.add(names[dim_values[n]])
     for i in cc.step_indicators:
         if i in a.present:
             facts.add("indicator:" + i)
@@ -540,7 +545,10 @@ def screen(answers: Answers | Mapping[str, object], catalogue: Catalogue | None 
     unknown = sorted(a.unknown, key=order) if a.unknown else ()
     evals = tuple(_evaluate(cc, cat, p, present, unknown, a.commercial_sex, act) for p in profiles)
     value, types, possible, dim_values, opens = _combine(cc, evals, ilo=False)
-    ilo_value, ilo_types, _, _, _ = _combine(cc, evals, ilo=True)
+    if any(e.r5 for e in evals):
+        ilo_value, ilo_types, _, _, _ = _combine(cc, evals, ilo=True)
+    else:  # without R5 the ILO-only result is the result
+        ilo_value, ilo_types = value, types
     dims = {d: _DIM_STATUS[v] for d, v in zip(cc.dims, dim_values, strict=True)}
 
     if a.age is not None:

@@ -69,22 +69,22 @@ def assess_palermo(
     else:
         acts = tuple(a for a in catalogue.palermo_acts if a in third_party_acts)
         act = YES if acts else NO
-    vals = dict(dims)
-    vals[ACT_TOKEN] = act
+    vals = {**dims, ACT_TOKEN: act}
 
-    means = max((vals[d] for d in catalogue.means_dimensions), default=NO)
+    means = max([vals[d] for d in catalogue.means_dimensions], default=NO)
     found: list[str] = []
-    for d in catalogue.means_dimensions:
-        if vals[d] == YES:
-            found.extend(m for m in catalogue.dimensions[d].means if m not in found)
+    if means == YES:
+        for d in catalogue.means_dimensions:
+            if vals[d] == YES:
+                found.extend(m for m in catalogue.dimensions[d].means if m not in found)
 
-    forced = min(vals[d] for d in catalogue.forced_labour_all)
+    forced = min([vals[d] for d in catalogue.forced_labour_all])
     if catalogue.forced_labour_any:
-        forced = min(forced, max(vals[d] for d in catalogue.forced_labour_any))
+        forced = min(forced, max([vals[d] for d in catalogue.forced_labour_any]))
     # An unanswered commercial-sex question only matters where the sexual list may apply (as in R5).
     sold = {True: YES, False: NO, None: UNKNOWN if sexual_form else NO}[commercial_sex]
-    prostitution = min(sold, max(vals[d] for d in catalogue.sexual_exploitation_any))
-    other_sexual = min(sexual_form, *(vals[d] for d in catalogue.other_sexual_exploitation_all))
+    prostitution = min(sold, max([vals[d] for d in catalogue.sexual_exploitation_any])) if sold else NO
+    other_sexual = min(sexual_form, *[vals[d] for d in catalogue.other_sexual_exploitation_all])
     purpose = max(forced, prostitution, other_sexual)
     purposes = []
     if forced == YES:
