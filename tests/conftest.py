@@ -22,6 +22,11 @@ django.setup()
 from tests.support import required  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["tests.support.FastArgon2Hasher", *settings.PASSWORD_HASHERS]
+
+
 @pytest.fixture
 def needs_postgres(db):  # type: ignore[no-untyped-def]
     from django.db import connection

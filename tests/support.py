@@ -29,3 +29,18 @@ def tipnet_executable() -> str:
     if not candidate.exists():
         pytest.fail(f"the tipnet command is not installed next to {sys.executable}")
     return str(candidate)
+
+
+try:
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+except ImportError:  # pragma: no cover - core-only environments
+    Argon2PasswordHasher = object  # type: ignore[assignment,misc]
+
+
+class FastArgon2Hasher(Argon2PasswordHasher):  # type: ignore[misc,valid-type]
+    """Argon2id with tiny costs, so that tests creating many users stay fast. Production keeps
+    Django's defaults (see settings.PASSWORD_HASHERS); a test checks the production hasher."""
+
+    time_cost = 1
+    memory_cost = 1024
+    parallelism = 1

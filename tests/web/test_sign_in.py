@@ -155,3 +155,12 @@ def test_pending_password_step_expires(caseworker: User) -> None:
     session["tipnet_pending_at"] = time.time() - 3600
     session.save()
     assert client.post(url("accounts:otp"), {"code": current_code(caseworker)})["Location"] == url("accounts:login")
+
+
+def test_production_hasher_is_argon2id_with_real_costs() -> None:
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from tipnet.web import settings as production_settings
+
+    assert production_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert Argon2PasswordHasher.memory_cost >= 64 * 1024 and Argon2PasswordHasher.time_cost >= 2

@@ -19,6 +19,7 @@ from tests.web.conftest import make_staff, signed_in_client
 ALL = frozenset(Role.values)
 PUBLIC = "public"
 ADMINS = frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})
+RESEARCH = frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})
 
 # url name -> (method, roles that get the page; PUBLIC for pages anyone may open)
 EXPECTED: dict[str, tuple[str, object]] = {
@@ -35,7 +36,10 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "accounts:user_offboard": ("POST", ADMINS),
     "accounts:user_otp_reset": ("POST", ADMINS),
     "accounts:audit": ("GET", frozenset({Role.NETWORK_ADMIN})),
-    "research:estimate": ("GET", frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})),
+    "research:estimate": ("GET", RESEARCH),
+    "research:run": ("GET", RESEARCH),
+    "research:run_json": ("GET", RESEARCH),
+    "research:run_csv": ("GET", RESEARCH),
 }
 
 
@@ -79,7 +83,14 @@ def _kwargs(pattern: URLPattern, targets: dict[str, object]) -> dict[str, object
 
 @pytest.fixture
 def targets(organisations, staff) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {"organisation_id": organisations["ngo"].pk, "token": "not-a-real-token", "user_id": None}
+    from tipnet.web.research.examples import example_csv
+    from tipnet.web.research.services import estimate_run_create
+
+    run = estimate_run_create(
+        actor=staff[Role.RESEARCHER], organisation=organisations["other"], title="Western",
+        table_csv=example_csv("Western"), method="stepwise", nboot=0, seed=1,
+    )
+    return {"organisation_id": organisations["ngo"].pk, "token": "not-a-real-token", "user_id": None, "run_id": run.pk}
 
 
 @pytest.mark.parametrize("role", [None, *Role.values])

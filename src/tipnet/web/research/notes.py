@@ -1,0 +1,52 @@
+"""Estimation caveats in the reader's language, keyed by the stable codes of core.estimation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+
+def _join(values: Any) -> str:
+    if isinstance(values, dict):
+        return ", ".join(f"{key}: {value}" for key, value in values.items())
+    if isinstance(values, list | tuple):
+        return ", ".join(str(v) for v in values)
+    return str(values)
+
+
+def translate_note(note: dict[str, Any]) -> str:
+    """The translated text of one warning; falls back to core's English message for new codes."""
+    p = note.get("params", {})
+    code = note.get("code")
+    if code == "no_mle":
+        return _("The chosen model cannot be estimated reliably from these data (the estimate may not exist or the model is not identifiable).")
+    if code == "not_converged":
+        return _("The model fit did not converge; do not rely on it.")
+    if code == "empty_list":
+        return _("No one was seen on %(lists)s; such lists carry no information.") % {"lists": _join(p.get("lists"))}
+    if code == "few_overlaps":
+        return _("Only %(n)s people appear on more than one list; the estimate rests on these few overlaps and is too sparse to trust.") % {"n": p.get("n")}
+    if code == "small_list":
+        return _("Very small lists (%(lists)s): consider merging them with related lists.") % {"lists": _join(p.get("lists"))}
+    if code == "two_lists":
+        return _("With two lists the lists must be assumed independent; that cannot be checked.")
+    if code == "never_overlap_in_model":
+        return _("The model includes pairs of lists that never overlap (%(pairs)s); their interaction is estimated at minus infinity.") % {"pairs": _join(p.get("pairs"))}
+    if code == "non_overlapping_pairs":
+        return _("Some pairs of lists have no one in common (%(pairs)s).") % {"pairs": _join(p.get("pairs"))}
+    if code == "large_dark_figure":
+        return _("The estimated number not on any list is much larger than the number observed; the estimate is an extrapolation driven by the model.")
+    if code == "wide_interval":
+        return _("The interval is very wide (upper end more than %(ratio)s times the lower).") % {"ratio": p.get("ratio")}
+    if code == "bootstrap_failures":
+        return _("%(failed)s of %(nboot)s bootstrap replicates could not be fitted and were left out.") % {"failed": p.get("failed"), "nboot": p.get("nboot")}
+    if code == "bca_undefined":
+        return _("The BCa interval is undefined: the replicates all fall on one side of the estimate.")
+    if code == "bca_extreme_tail":
+        if p.get("end") == "lower":
+            return _("The lower end of the BCa interval rests on a few extreme replicates; read it as rough (more replicates make it steadier).")
+        return _("The upper end of the BCa interval rests on a few extreme replicates; read it as rough (more replicates make it steadier).")
+    if code == "few_replicates":
+        return _("Only %(nboot)s bootstrap replicates; use 1,000 or more for published figures.") % {"nboot": p.get("nboot")}
+    return str(note.get("message", ""))
