@@ -19,6 +19,7 @@ from tests.web.conftest import make_staff, signed_in_client
 ALL = frozenset(Role.values)
 PUBLIC = "public"
 ADMINS = frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})
+CASEWORKERS = frozenset({Role.CASEWORKER})
 RESEARCH = frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})
 
 # url name -> (method, roles that get the page; PUBLIC for pages anyone may open)
@@ -40,6 +41,9 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "research:run": ("GET", RESEARCH),
     "research:run_json": ("GET", RESEARCH),
     "research:run_csv": ("GET", RESEARCH),
+    "screening:start": ("GET", CASEWORKERS),
+    "screening:interview": ("GET", CASEWORKERS),
+    "screening:record": ("GET", CASEWORKERS),
 }
 
 
@@ -90,7 +94,19 @@ def targets(organisations, staff) -> dict[str, object]:  # type: ignore[no-untyp
         actor=staff[Role.RESEARCHER], organisation=organisations["other"], title="Western",
         table_csv=example_csv("Western"), method="stepwise", nboot=0, seed=1,
     )
-    return {"organisation_id": organisations["ngo"].pk, "token": "not-a-real-token", "user_id": None, "run_id": run.pk}
+    from tipnet.web.screening.models import ScreeningRecord
+
+    record = ScreeningRecord.objects.create(
+        organisation=organisations["ngo"], staff_language="en", person_language="vi", profile="adult_labour",
+        catalogue_version="test",
+    )
+    return {
+        "organisation_id": organisations["ngo"].pk,
+        "token": "not-a-real-token",
+        "user_id": None,
+        "run_id": run.pk,
+        "record_id": record.pk,
+    }
 
 
 @pytest.mark.parametrize("role", [None, *Role.values])

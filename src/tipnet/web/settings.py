@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tipnet.web.accounts",
     "tipnet.web.public",
     "tipnet.web.research",
+    "tipnet.web.screening",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("", include("tipnet.web.public.urls")),
     path("staff/", include("tipnet.web.accounts.urls")),
     path("staff/research/", include("tipnet.web.research.urls")),
+    path("staff/screening/", include("tipnet.web.screening.urls")),
     prefix_default_language=True,
 )

@@ -41,6 +41,7 @@ class Action:
     BREACH_REPORTED = "breach.reported"
     AUDIT_VIEWED = "audit.viewed"
     ESTIMATE_RUN = "estimate.run"
+    SCREENING_SAVED = "screening.saved"
 
 
 def _lock_chain() -> None:

@@ -1,0 +1,1 @@
+"""Victim identification: the guided screening interview and its explained result (core.screening)."""

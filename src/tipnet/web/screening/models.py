@@ -1,0 +1,36 @@
+"""A saved screening: special-care personal information, visible to its organisation's caseworkers.
+
+A screening that is never saved leaves nothing in the database (the interview and result pages carry
+the answers in the form itself).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tipnet.web.accounts.models import Organisation, User
+
+
+class ScreeningRecord(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Saved result")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="screenings")
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    staff_language = models.CharField(max_length=8)
+    person_language = models.CharField(max_length=8)
+    profile = models.CharField(max_length=16, blank=True)
+    answers = models.JSONField(default=dict)
+    welfare = models.JSONField(default=dict)
+    notes = models.JSONField(default=dict)
+    result = models.JSONField(null=True, blank=True)
+    catalogue_version = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["-updated_at"]
