@@ -88,17 +88,10 @@ def _check_cached(k: int, model: Model, support: bytes, empty_mains: bool) -> in
         for c, t in enumerate(terms)
         if margins[c] == 0 and (t.bit_count() >= 2 or (empty_mains and t))
     ]
-    if empty:
-        keep = ~full[:, empty].any(axis=1)
-        cols = [c for c in range(len(terms)) if c not in empty]
-        a = full[keep][:, cols]
-        pos = positive[keep]
-    else:
-        a = full
-        pos = positive
-    rank = np.linalg.matrix_rank(a)
+    a, keep, rank = _reduced(k, model, tuple(empty))
+    pos = positive[keep]
     code = NOT_IDENTIFIABLE if rank < a.shape[1] else OK
-    if np.linalg.matrix_rank(a[pos]) == rank:
+    if _rank(a[pos]) == rank:
         return code  # positive cells pin down every estimable direction: the MLE exists
     # Existence depends on y only through its support (if y + d > 0 with A'd = 0, then
     # y' + c d > 0 for any y' with the same support and small c > 0; Haberman 1974, Thm 2.2), so
@@ -106,6 +99,26 @@ def _check_cached(k: int, model: Model, support: bytes, empty_mains: bool) -> in
     if _lp_optimum(a, a[pos].sum(axis=0)) <= LP_ZERO:
         code |= NO_MLE
     return code
+
+
+@lru_cache(maxsize=65536)
+def _reduced(k: int, model: Model, empty: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Design without the cells and columns of zero-margin terms, the kept cells, and its rank."""
+    full = design_matrix(k, model_terms(k, model))
+    if not empty:
+        return full, np.ones(full.shape[0], dtype=bool), _rank(full)
+    keep = ~full[:, list(empty)].any(axis=1)
+    cols = [c for c in range(full.shape[1]) if c not in empty]
+    a = full[keep][:, cols]
+    return a, keep, _rank(a)
+
+
+def _rank(a: np.ndarray) -> int:
+    """Numerical rank with numpy's default tolerance (as ``matrix_rank``), minus its overhead."""
+    if a.shape[0] == 0:
+        return 0
+    sv = np.linalg.svd(a, compute_uv=False)
+    return int(np.count_nonzero(sv > sv[0] * max(a.shape) * np.finfo(np.float64).eps))
 
 
 def _lp_optimum(a: np.ndarray, t: np.ndarray) -> float:
