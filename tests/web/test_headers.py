@@ -14,7 +14,7 @@ def test_security_headers(path: str) -> None:
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # never a referrer to another site
     assert response["Strict-Transport-Security"].startswith("max-age=")
     assert "no-store" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tipnet.core.screening import default_catalogue
@@ -138,7 +139,7 @@ def _result_context(*, result: dict[str, object], notes: dict[str, str], profile
         "open_questions": [questions.get(str(q), str(q)) for q in result["open_questions"]],  # type: ignore[union-attr]
         "next_steps": [(catalogue.text("next_steps", key, staff_language), catalogue.text("next_steps", key, person_language))
                        for key in result["next_steps"]],  # type: ignore[union-attr]
-        "palermo": result["palermo"],
+        "palermo": _palermo_rows(result["palermo"]),  # type: ignore[arg-type]
         "profile": profile,
         "person_language": person_language,
         "reference": reference,
@@ -146,6 +147,22 @@ def _result_context(*, result: dict[str, object], notes: dict[str, str], profile
         "hidden": [(k, v) for k in (post.keys() if post else []) if k not in ("csrfmiddlewaretoken", "action") for v in post.getlist(k)],
         "notes": notes,
     }
+
+
+def _palermo_rows(palermo: dict[str, object]) -> list[tuple[str, str, str]]:
+    """(element, translated status, the facts behind it) for the Palermo table."""
+    status = {
+        "present": _("present"), "absent": _("absent"), "unknown": _("not known"), "yes": _("yes"),
+        "no": _("no"), "contested": _("contested"), True: _("yes"), False: _("no"), None: _("not known"),
+    }
+    act, means, purpose = (palermo[k] for k in ("act", "means", "purpose"))
+    return [
+        (_("Act"), status.get(act["status"], act["status"]), ", ".join(act.get("acts") or [])),  # type: ignore[index,union-attr]
+        (_("Means"), status.get(means["status"], means["status"]), ", ".join(means.get("means") or [])),  # type: ignore[index,union-attr]
+        (_("Purpose"), status.get(purpose["status"], purpose["status"]), ", ".join(purpose.get("purposes") or [])),  # type: ignore[index,union-attr]
+        (_("Child"), status.get(palermo["child"], str(palermo["child"])), ""),  # type: ignore[arg-type]
+        (_("All elements met"), status.get(palermo["met"], str(palermo["met"])), ""),  # type: ignore[arg-type]
+    ]
 
 
 @require_http_methods(["GET", "POST"])
