@@ -34,8 +34,9 @@ def test_invite_then_onboard(staff, organisations) -> None:  # type: ignore[no-u
     dana = User.objects.get(username="dana")
     assert not dana.is_active and not dana.has_usable_password()
     welcome = Client().post(url("accounts:welcome", token), {"password": "a long new passphrase 7", "password_again": "a long new passphrase 7"})
-    assert welcome.status_code == 302
+    assert welcome.status_code == 200 and b'id="key-recovery-code"' in welcome.content
     dana.refresh_from_db()
+    assert dana.keyring.public_key
     assert dana.is_active and dana.check_password("a long new passphrase 7")
     # The link works once.
     assert Client().get(url("accounts:welcome", token)).status_code == 404

@@ -116,6 +116,7 @@ def createadmin(username: str, organisation: str, password_file: click.File | No
     except AccountError as error:
         raise InputError(str(error)) from error
     click.echo(f"network admin {user.username} created in {organisation}; sign in to set up two-step sign-in")
+    click.echo(f"Recovery code for {user.username}'s encryption key (shown once; keep it offline): {user.recovery_code}")
 
 
 @click.group()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipnet.web.accounts.audit import Action, audit_record
+from tipnet.web.accounts.keys import keyring_create_for
 from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import OrganisationType, Role
 
@@ -74,6 +75,7 @@ def demo_load() -> list[DemoLogin]:
             user.save()
             Membership.objects.create(user=user, organisation=organisations[org_name], role=role)
             TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+            keyring_create_for(user, password=DEMO_PASSWORD)
             audit_record(
                 actor=None, action=Action.ROLE_GRANTED, organisation=organisations[org_name],
                 target_type="user", target_id=user.pk, details={"role": role, "demo": True},

@@ -131,3 +131,19 @@ class AuditEvent(models.Model):
             "recipient_organisation_id": self.recipient_organisation_id,
             "details": self.details,
         }
+
+
+class StaffKeyring(models.Model):
+    """A staff member's X25519 key pair for encrypted records (reports now, cases later).
+
+    The private key is stored only encrypted: under a key derived from the password, and under a
+    recovery code shown once at set-up (tipnet.core.crypto.Keyring).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="keyring")
+    public_key = models.BinaryField()
+    password_salt = models.BinaryField()
+    private_by_password = models.BinaryField()
+    recovery_salt = models.BinaryField()
+    private_by_recovery = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)

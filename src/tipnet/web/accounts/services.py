@@ -23,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipnet.web.accounts.audit import Action, audit_record
+from tipnet.web.accounts.keys import keyring_create_for
 from tipnet.web.accounts.models import Invitation, LoginThrottle, Membership, Organisation, User
 from tipnet.web.accounts.roles import Role
 
@@ -233,6 +234,7 @@ def user_onboard(*, token: str, password: str) -> User:
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
     invitation.delete()
+    user.recovery_code = keyring_create_for(user, password=password)  # type: ignore[attr-defined]
     audit_record(actor=user, action=Action.USER_ONBOARDED, target_type="user", target_id=user.pk)
     return user
 
@@ -291,6 +293,7 @@ def user_create_admin(*, username: str, password: str, organisation_name: str) -
         raise AccountError(" ".join(error.messages)) from error
     user.set_password(password)
     user.save()
+    user.recovery_code = keyring_create_for(user, password=password)  # type: ignore[attr-defined]
     organisation, created = Organisation.objects.get_or_create(
         name=organisation_name, defaults={"type": "ngo"}
     )

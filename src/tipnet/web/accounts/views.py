@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from tipnet.web.accounts import access, selectors, services
+from tipnet.web.accounts import access, keys, selectors, services
 from tipnet.web.accounts.audit import Action, audit_record, audit_verify
 from tipnet.web.accounts.forms import CodeForm, EnrolForm, InviteForm, PasswordForm, RoleForm, SetPasswordForm
 from tipnet.web.accounts.middleware import SESSION_STARTED_KEY
@@ -70,9 +70,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_USER] = user.pk
             request.session[PENDING_AT] = time.time()
             request.session[PENDING_NEXT] = request.GET.get("next", "")
-            if not services.user_has_confirmed_otp(user):
-                return redirect("accounts:enrol")
-            return redirect("accounts:otp")
+            response = redirect("accounts:enrol" if not services.user_has_confirmed_otp(user) else "accounts:otp")
+            private_key = keys.keyring_unlock(user, password=form.cleaned_data["password"])
+            if private_key is not None:
+                keys.remember_private_key(request, response, private_key)
+            return response
     return render(request, "accounts/login.html", {"form": form, "error": error}, status=400 if error else 200)
 
 
@@ -209,11 +211,11 @@ def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_onboard(token=token, password=form.cleaned_data["password"])
+            user = services.user_onboard(token=token, password=form.cleaned_data["password"])
         except services.AccountError as failure:
             error = str(failure)
         else:
-            return redirect("accounts:login")
+            return render(request, "accounts/key_recovery.html", {"recovery_code": user.recovery_code})
     return render(
         request,
         "accounts/welcome.html",
