@@ -1,0 +1,135 @@
+"""Reads for the directory: search, one service, the staff lists and the gap view."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from tipnet.web.accounts.access import organisations_where, user_has_role
+from tipnet.web.accounts.models import User
+from tipnet.web.accounts.roles import Role
+from tipnet.web.directory.models import Kind, Service, Sex
+from tipnet.web.directory.prefectures import PREFECTURES, Prefecture
+
+
+def _has(field_name: str, code: str) -> Q:
+    """A JSON list field holds ``code``. Codes come from closed vocabularies and contain no quote,
+    so a match on the quoted code in the list's JSON text is exact on SQLite and PostgreSQL."""
+    return Q(**{f"{field_name}__icontains": json.dumps(code)})
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    kind: str = ""
+    language: str = ""
+    prefecture: Prefecture | None = None
+    sex: str = ""
+    age: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.kind or self.language or self.prefecture or self.sex or self.age is not None)
+
+
+def published_services() -> QuerySet[Service]:
+    return Service.objects.filter(is_published=True).select_related("organisation")
+
+
+def service_search(filters: SearchFilters, *, with_language: bool = True) -> list[Service]:
+    """Published services that fit; local ones (in the prefecture) before nationwide ones."""
+    query = published_services()
+    if filters.kind:
+        query = query.filter(_has("kinds", filters.kind))
+    if filters.language and with_language:
+        query = query.filter(_has("languages", filters.language))
+    if filters.sex:
+        query = query.filter(_has("sexes", filters.sex))
+    if filters.age is not None:
+        query = query.filter(Q(age_min__isnull=True) | Q(age_min__lte=filters.age))
+        query = query.filter(Q(age_max__isnull=True) | Q(age_max__gte=filters.age))
+    if filters.prefecture is not None:
+        query = query.filter(Q(nationwide=True) | _has("prefectures", filters.prefecture.code))
+    services = list(query)
+    code = filters.prefecture.code if filters.prefecture else None
+
+    def order(service: Service) -> tuple[int, int, int, str]:
+        local = 0 if code and code in service.prefectures else 1
+        verified = 0 if service.verification == "verified" else 1
+        return (local, service.is_demo, verified, service.display_name())
+
+    services.sort(key=order)
+    return services
+
+
+def service_public(*, service_id: int) -> Service | None:
+    return published_services().filter(pk=service_id).first()
+
+
+def services_editable(*, user: User) -> QuerySet[Service]:
+    """Network admins edit every service; organisation admins their own organisations' services."""
+    query = Service.objects.select_related("organisation").order_by("organisation__name", "name")
+    if user_has_role(user, Role.NETWORK_ADMIN):
+        return query
+    return query.filter(organisation__in=organisations_where(user, Role.ORG_ADMIN))
+
+
+# --- gap view -------------------------------------------------------------------------------------
+
+
+@dataclass
+class GapCell:
+    local: int = 0
+    nationwide: int = 0
+
+    @property
+    def gap(self) -> bool:
+        return self.local == 0
+
+
+@dataclass
+class GapTable:
+    kinds: list[str]
+    sexes: list[str]
+    # (prefecture code, kind, sex) -> counts
+    cells: dict[tuple[str, str, str], GapCell] = field(default_factory=dict)
+
+    def cell(self, code: str, kind: str, sex: str) -> GapCell:
+        return self.cells.get((code, kind, sex), GapCell())
+
+    def gaps(self) -> list[tuple[Prefecture, str, str, int]]:
+        """(prefecture, kind, sex, nationwide count) for every combination with no local service."""
+        return [
+            (p, kind, sex, self.cell(p.code, kind, sex).nationwide)
+            for kind in self.kinds
+            for sex in self.sexes
+            for p in PREFECTURES
+            if self.cell(p.code, kind, sex).gap
+        ]
+
+
+def directory_gaps(*, kinds: list[str] | None = None, include_demo: bool = False) -> GapTable:
+    """For each prefecture, kind of help and sex: how many services are based there, and how many
+    nationwide services cover it. A nationwide hotline is not a shelter in Osaka, so a gap is a
+    combination with no local service, whatever the nationwide count."""
+    kinds = kinds or list(Kind.values)
+    table = GapTable(kinds=kinds, sexes=list(Sex.values))
+    query = Service.objects.filter(is_published=True)
+    if not include_demo:
+        query = query.filter(is_demo=False)
+    rows = query.values_list("kinds", "sexes", "nationwide", "prefectures")
+    nationwide: dict[tuple[str, str], int] = {}
+    for service_kinds, sexes, is_nationwide, codes in rows:
+        for kind in service_kinds:
+            if kind not in kinds:
+                continue
+            for sex in sexes:
+                if is_nationwide:
+                    nationwide[(kind, sex)] = nationwide.get((kind, sex), 0) + 1
+                for code in codes:
+                    table.cells.setdefault((code, kind, sex), GapCell()).local += 1
+    for p in PREFECTURES:
+        for (kind, sex), count in nationwide.items():
+            table.cells.setdefault((p.code, kind, sex), GapCell()).nationwide = count
+    return table
