@@ -43,7 +43,7 @@ from tipnet.web.directory.selectors import (
 )
 
 # The anonymous report form lives in the `report` app; link to it once it exists.
-REPORT_URL_NAMES = ("report:start", "report:new", "report:submit", "report:index", "report:home")
+REPORT_URL_NAMES = ("report:form", "report:start", "report:new", "report:submit", "report:index", "report:home")
 
 
 def report_form_url() -> str:
