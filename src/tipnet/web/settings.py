@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "tipnet.web.public",
     "tipnet.web.research",
     "tipnet.web.screening",
+    "tipnet.web.report",
+    "tipnet.web.directory",
 ]
 
 MIDDLEWARE = [

@@ -26,8 +26,11 @@ ALL_ROLES = frozenset(Role.values)
 
 MENU: list[MenuEntry] = [
     MenuEntry("accounts:home", _("Home"), ALL_ROLES),
+    MenuEntry("report:inbox", _("Reports"), frozenset({Role.HOTLINE_OPERATOR})),
     MenuEntry("screening:start", _("Screening interview"), frozenset({Role.CASEWORKER})),
     MenuEntry("research:estimate", _("Hidden victims estimate"), frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})),
+    MenuEntry("directory:manage", _("Services directory"), frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})),
+    MenuEntry("directory:gaps", _("Gaps in the directory"), frozenset({Role.COORDINATOR, Role.NETWORK_ADMIN})),
     MenuEntry("accounts:organisations", _("Organisations and staff"), frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})),
     MenuEntry("accounts:audit", _("Audit log"), frozenset({Role.NETWORK_ADMIN})),
 ]

@@ -59,6 +59,11 @@ def estimate_run_create(
         table = read_table(io.StringIO(table_csv))
     except TableError as error:
         raise ResearchInputError(_("The table could not be read: %(reason)s") % {"reason": str(error)}) from error
+    if method == "bic" and nboot > 0 and table.k_lists >= 5:
+        # Every hierarchical model of 5+ lists, refitted in each replicate, takes many minutes.
+        raise ResearchInputError(
+            _("The BIC method with a bootstrap on five or more lists takes too long for this page. Use 0 replicates here, or run `tipnet estimate --method bic` on the command line.")
+        )
     started = time.perf_counter()
     with warnings.catch_warnings():
         # The caveats are kept in the result (result.warnings) and shown on the page.

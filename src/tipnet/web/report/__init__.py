@@ -1,0 +1,1 @@
+"""The anonymous reporting line: encrypted intake, receipts, two-way messages, triage, forwarding."""

@@ -1,0 +1,106 @@
+"""The report form (the default questionnaire) and the operator's forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tipnet.web.directory.prefectures import PREFECTURES
+from tipnet.web.report.models import Forwarding, Report
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); the view reads request.FILES."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+VICTIM_CHOICES = [("", _("Not known")), ("1", _("One person")), ("2-5", _("2 to 5 people")), ("6+", _("6 or more people"))]
+CHILDREN_CHOICES = [("", _("Not known")), ("yes", _("Yes, children (under 18)")), ("no", _("No, only adults"))]
+
+
+def prefecture_choices() -> list[tuple[str, str]]:
+    return [("", _("Not known"))] + [(p.code, p.name()) for p in PREFECTURES]
+
+
+class ReportForm(forms.Form):
+    danger_now = forms.BooleanField(label=_("Someone is in danger now"), required=False)
+    what_happened = forms.CharField(
+        label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
+        help_text=_("Write in any language. Say what you saw or what happened to you, when and where."),
+    )
+    kind = forms.ChoiceField(label=_("What kind of situation is it?"), choices=Report.Kind.choices, initial=Report.Kind.NOT_SURE)
+    prefecture = forms.ChoiceField(label=_("Where? (prefecture)"), choices=(), required=False)
+    victims = forms.ChoiceField(label=_("How many people are affected?"), choices=VICTIM_CHOICES, required=False)
+    children = forms.ChoiceField(label=_("Are there children?"), choices=CHILDREN_CHOICES, required=False)
+    nationality = forms.CharField(label=_("Their nationality, if you know it"), max_length=100, required=False)
+    how_known = forms.CharField(
+        label=_("How do you know about this?"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: it happened to me, a co-worker, I saw it. Do not write your name."),
+    )
+    files = MultipleFileField(label=_("Photos (optional)"), required=False,
+                              help_text=_("Photos are cleaned of location and camera data."))
+    keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False,
+                                    help_text=_("Files that are not photos may contain your name or location."))
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["prefecture"].choices = prefecture_choices()
+
+    def clean_website(self) -> str:
+        value = self.cleaned_data.get("website", "")
+        if value:
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return value
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("Your receipt number"), max_length=120,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+
+
+class ReplyForm(forms.Form):
+    receipt = forms.CharField(widget=forms.HiddenInput, max_length=120)
+    message = forms.CharField(label=_("Your answer or new information"), widget=forms.Textarea(attrs={"rows": 5}),
+                              max_length=20000, required=False)
+    files = MultipleFileField(label=_("Photos (optional)"), required=False)
+    keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False)
+
+
+class StaffMessageForm(forms.Form):
+    body = forms.CharField(label=_("Message to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Internal note (never shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+
+class TriageForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Report.Status.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Report.Kind.choices)
+    indicators = forms.CharField(label=_("Indicators noted (ids, comma-separated)"), required=False, max_length=1000)
+
+
+class ForwardForm(forms.Form):
+    recipient = forms.ModelChoiceField(label=_("Forward to"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: object, queryset: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["recipient"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class ForwardingUpdateForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=Forwarding.State.choices)
+    outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)

@@ -1,0 +1,222 @@
+"""Reporting-line pages. Public pages: no account, no cookie but the form token, no address kept,
+work with JavaScript off. Staff pages: hotline operators of the trustee only."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tipnet.web.accounts.access import staff_view
+from tipnet.web.accounts.keys import current_private_key
+from tipnet.web.accounts.models import Organisation, User
+from tipnet.web.accounts.roles import OrganisationType, Role
+from tipnet.web.report import ratelimit, services
+from tipnet.web.report.access import access_forwarding, access_inbox, access_report, access_report_file
+from tipnet.web.report.attachments import MAX_FILES, AttachmentError, clean_attachment
+from tipnet.web.report.forms import (
+    ForwardForm,
+    ForwardingUpdateForm,
+    NoteForm,
+    ReceiptForm,
+    ReplyForm,
+    ReportForm,
+    StaffMessageForm,
+    TriageForm,
+)
+from tipnet.web.report.models import Report
+from tipnet.web.report.selectors import inbox
+
+
+def _clean_files(request: HttpRequest, keep_as_given: bool) -> tuple[list, list[str]]:
+    uploads = request.FILES.getlist("files")
+    if len(uploads) > MAX_FILES:
+        raise AttachmentError(_("Please send at most %(max)s files at a time.") % {"max": MAX_FILES})
+    cleaned = [clean_attachment(data=upload.read(), keep_as_given=keep_as_given) for upload in uploads]
+    # Names are kept only inside the sealed metadata, and reduced to a neutral one.
+    names = [f"file-{index + 1}" for index in range(len(cleaned))]
+    return cleaned, names
+
+
+def _busy(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    context["error"] = _("Too many attempts from here. Please wait a little and try again. If someone is in danger, call 110.")
+    return render(request, template, context, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def report_form_view(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST":
+        if not ratelimit.allow(request, "submit"):
+            return _busy(request, "report/form.html", context)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                files, names = _clean_files(request, data["keep_files"])
+                submission = services.report_submit(
+                    data=services.ReportInput(
+                        what_happened=data["what_happened"], how_known=data["how_known"], kind=data["kind"],
+                        prefecture=data["prefecture"], victims=data["victims"], children=data["children"],
+                        nationality=data["nationality"], danger_now=data["danger_now"], language=get_language() or "ja",
+                    ),
+                    files=files, file_names=names,
+                )
+            except (AttachmentError, services.ReportError) as error:
+                context["error"] = str(error)
+            else:
+                return render(request, "report/receipt.html", {"receipt": submission.receipt, "danger_now": data["danger_now"]})
+        return render(request, "report/form.html", context, status=400)
+    return render(request, "report/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_view(request: HttpRequest) -> HttpResponse:
+    """Open a report with its receipt, read the replies, answer. The receipt travels only in the
+    form itself (never a cookie or the address), and is checked again on every send."""
+    if request.method == "GET":
+        return render(request, "report/follow_up.html", {"form": ReceiptForm()})
+    if not ratelimit.allow(request, "receipt"):
+        return _busy(request, "report/follow_up.html", {"form": ReceiptForm()})
+    receipt = request.POST.get("receipt", "")
+    error = ""
+    if request.POST.get("action") == "reply":
+        reply = ReplyForm(request.POST, request.FILES)
+        if reply.is_valid():
+            try:
+                files, names = _clean_files(request, reply.cleaned_data["keep_files"])
+                services.reporter_add(receipt_text=receipt, message=reply.cleaned_data["message"], files=files, file_names=names)
+            except (AttachmentError, services.ReportError) as failure:
+                error = str(failure)
+        else:
+            error = _("Please check the form.")
+    try:
+        conversation = services.reporter_conversation(receipt_text=receipt)
+    except services.ReportError as failure:
+        return render(request, "report/follow_up.html", {"form": ReceiptForm(), "error": str(failure)}, status=400)
+    return render(
+        request, "report/conversation.html",
+        {"conversation": conversation, "reply": ReplyForm(initial={"receipt": receipt}), "error": error,
+         "sent": request.POST.get("action") == "reply" and not error},
+        status=400 if error else 200,
+    )
+
+
+# ------------------------------------------------------------------------------------ staff
+
+
+@staff_view(access_inbox)
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", Report.Status.NEW)
+    if status not in Report.Status.values:
+        status = Report.Status.NEW
+    return render(request, "report/inbox.html", {
+        "reports": inbox(user=request.user, status=status), "status": status, "statuses": Report.Status.choices,
+        "key_unlocked": current_private_key(request) is not None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_inbox)
+def staff_entry_view(request: HttpRequest) -> HttpResponse:
+    """A report taken by phone or in person, entered by the operator."""
+    form = ReportForm(request.POST or None)
+    source = request.POST.get("source", Report.Source.PHONE)
+    if request.method == "POST" and form.is_valid() and source in (Report.Source.PHONE, Report.Source.IN_PERSON):
+        data = form.cleaned_data
+        try:
+            submission = services.report_submit(
+                data=services.ReportInput(
+                    what_happened=data["what_happened"], how_known=data["how_known"], kind=data["kind"],
+                    prefecture=data["prefecture"], victims=data["victims"], children=data["children"],
+                    nationality=data["nationality"], danger_now=data["danger_now"], language=get_language() or "ja",
+                ),
+                files=[], file_names=[], source=source, actor=request.user,
+            )
+        except services.ReportError as error:
+            return render(request, "report/staff_entry.html", {"form": form, "error": str(error)}, status=400)
+        return render(request, "report/staff_receipt.html", {"receipt": submission.receipt, "report": submission.report})
+    return render(request, "report/staff_entry.html", {"form": form, "sources": Report.Source.choices[1:]},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _forward_targets() -> object:
+    return Organisation.objects.filter(age_key__isnull=False).exclude(type=OrganisationType.TRUSTEE)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_report)
+def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access_report(user=request.user, report_id=report_id)
+    private_key = current_private_key(request)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "message":
+                form = StaffMessageForm(request.POST)
+                if form.is_valid():
+                    services.report_message_to_reporter(actor=request.user, report=report, body=form.cleaned_data["body"], private_key=private_key)
+            elif action == "note":
+                form = NoteForm(request.POST)
+                if form.is_valid():
+                    services.report_note_add(actor=request.user, report=report, body=form.cleaned_data["body"], private_key=private_key)
+            elif action == "triage":
+                form = TriageForm(request.POST)
+                if form.is_valid():
+                    indicators = [i.strip() for i in form.cleaned_data["indicators"].split(",") if i.strip()]
+                    services.report_triage(actor=request.user, report=report, status=form.cleaned_data["status"],
+                                           kind=form.cleaned_data["kind"], indicators=indicators)
+            elif action == "grant":
+                colleague = User.objects.filter(pk=request.POST.get("user_id") or 0).first()
+                if colleague is None:
+                    raise services.ReportError(_("Choose a colleague."))
+                services.report_grant_access(actor=request.user, report=report, colleague=colleague, private_key=private_key)
+            elif action == "forward":
+                form = ForwardForm(request.POST, queryset=_forward_targets())
+                if form.is_valid():
+                    encrypted = services.report_forward(actor=request.user, report=report,
+                                                        recipient=form.cleaned_data["recipient"], private_key=private_key)
+                    response = HttpResponse(encrypted, content_type="application/octet-stream")
+                    response["Content-Disposition"] = 'attachment; filename="report.json.age"'
+                    return response
+                raise services.ReportError(_("Choose an organisation to forward to."))
+            elif action == "forwarding":
+                forwarding = access_forwarding(user=request.user, report_id=report.pk, forwarding_id=int(request.POST.get("forwarding_id") or 0))
+                form = ForwardingUpdateForm(request.POST)
+                if form.is_valid():
+                    services.forwarding_update(actor=request.user, forwarding=forwarding, state=form.cleaned_data["state"],
+                                               outcome=form.cleaned_data["outcome"])
+        except services.ReportError as failure:
+            error = str(failure)
+        if not error:
+            return redirect("report:report", report_id=report.pk)
+    try:
+        conversation = services.report_read(actor=request.user, report=report, private_key=private_key)
+    except services.KeyUnavailable as failure:
+        return render(request, "report/locked.html", {"report": report, "error": str(failure)}, status=403)
+    colleagues = User.objects.filter(memberships__organisation=report.trustee, memberships__role=Role.HOTLINE_OPERATOR,
+                                     is_active=True).exclude(pk__in=report.access.values("user_id")).distinct()
+    show = request.GET.get("show", "")
+    return render(request, "report/report.html", {
+        "report": report, "conversation": conversation, "error": error,
+        "message_form": StaffMessageForm(), "note_form": NoteForm(),
+        "triage_form": TriageForm(initial={"status": report.status, "kind": report.kind, "indicators": ", ".join(report.indicators)}),
+        "forward_form": ForwardForm(queryset=_forward_targets()), "forwardings": report.forwardings.select_related("recipient"),
+        "forwarding_form": ForwardingUpdateForm(), "colleagues": colleagues, "shown": show,
+    }, status=400 if error else 200)
+
+
+@staff_view(access_report_file)
+def report_file_view(request: HttpRequest, report_id: int, file_id: int) -> HttpResponse:
+    report = access_report_file(user=request.user, report_id=report_id, file_id=file_id)
+    try:
+        data, meta = services.report_file_read(actor=request.user, report=report, file_id=file_id, private_key=current_private_key(request))
+    except services.KeyUnavailable:
+        return HttpResponse(status=403)
+    response = HttpResponse(data, content_type=meta["type"] if meta.get("kind") == "image" else "application/octet-stream")
+    response["Content-Disposition"] = "inline" if meta.get("kind") == "image" else 'attachment; filename="attachment.bin"'
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
