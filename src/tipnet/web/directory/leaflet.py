@@ -20,7 +20,7 @@ from tipnet.web.directory.models import Service, service_language
 from tipnet.web.directory.prefectures import Prefecture
 from tipnet.web.directory.selectors import SearchFilters, service_search
 
-MAX_ENTRIES = 12
+MAX_ENTRIES = 11
 # fontconfig language tag and the Debian package with a font for it
 FONT_NEEDS = {
     "ja": ("ja", "fonts-noto-cjk"),

@@ -240,5 +240,13 @@ class Service(models.Model):
         return [BY_CODE[code].name() for code in self.prefectures]
 
     @property
+    def area_label(self) -> str:
+        if self.nationwide:
+            return str(_("All of Japan"))
+        if len(self.prefectures) == len(BY_CODE):
+            return str(_("Every prefecture (local offices)"))
+        return ", ".join(self.prefecture_names)
+
+    @property
     def has_capacity(self) -> bool:
         return self.beds_total is not None
