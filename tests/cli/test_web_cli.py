@@ -178,3 +178,14 @@ def test_createadmin_refuses_a_weak_password(tmp_path: Path) -> None:
     assert good.returncode == 0, good.stderr
     again = run(env, "createadmin", "root", "--password-file", "-", stdin="a much longer passphrase 42\n")
     assert again.returncode == 2 and "already taken" in again.stderr
+
+
+def test_purge_and_expiring_commands(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(TIPNET_DATA_DIR=str(tmp_path), TIPNET_MODE="demo")
+    assert run(env, "demo", "--no-serve").returncode == 0
+    assert (tmp_path / "demo-police-age-identity.txt").stat().st_mode & 0o077 == 0
+    result = run(env, "purge", "--dry-run")
+    assert result.returncode == 0 and "0 report(s) would be deleted" in result.stdout
+    assert "expire within 14 days" in run(env, "expiring").stdout
+    assert run(env, "purge").returncode == 0

@@ -85,4 +85,24 @@ def demo_load() -> list[DemoLogin]:
         logins.append(
             DemoLogin(username, DEMO_PASSWORD, role, org_name, secret, device.config_url if device else "")
         )
+    _demo_receiver_key(organisations["Demo Prefectural Police"])
     return logins
+
+
+def _demo_receiver_key(police: Organisation) -> None:
+    """The demo police receive forwarded reports; their age identity stays in the data folder so
+    that a tester can open a forwarded file with `age -d -i <file>`."""
+    import os
+
+    import pyrage
+
+    from tipnet.web.report.models import ReceiverKey
+
+    if ReceiverKey.objects.filter(organisation=police).exists():
+        return
+    identity = pyrage.x25519.Identity.generate()
+    path = settings.DATA_DIR / "demo-police-age-identity.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(f"# demo only: the Demo Prefectural Police's age identity\n{identity}\n")
+    ReceiverKey.objects.create(organisation=police, recipient=str(identity.to_public()))
