@@ -48,19 +48,16 @@ def test_keyring_unlocks_with_password_and_recovery_only() -> None:
 
 def test_report_keys_open_for_reporter_and_recipient() -> None:
     recipient_public, recipient_private = crypto.new_keypair()
-    keys = crypto.report_keys_create(reporter_secret=b"reporter:123")
+    reporter_key = crypto.new_key()
+    keys = crypto.report_keys_create(reporter_key=reporter_key)
     content = crypto.seal(keys.public_key, b"my boss keeps our passports")
     sealed_private, sealed_staff = keys.sealed_for_recipient(recipient_public)
     as_recipient = crypto.unseal(recipient_private, sealed_private)
-    as_reporter = crypto.report_private_for_reporter(
-        reporter_secret=b"reporter:123", reporter_salt=keys.reporter_salt, private_for_reporter=keys.private_for_reporter
-    )
+    as_reporter = crypto.report_private_for_reporter(reporter_key=reporter_key, private_for_reporter=keys.private_for_reporter)
     assert crypto.unseal(as_recipient, content) == crypto.unseal(as_reporter, content) == b"my boss keeps our passports"
     assert crypto.unseal(recipient_private, sealed_staff) == keys.staff_key
     with pytest.raises(DecryptionError):
-        crypto.report_private_for_reporter(
-            reporter_secret=b"reporter:124", reporter_salt=keys.reporter_salt, private_for_reporter=keys.private_for_reporter
-        )
+        crypto.report_private_for_reporter(reporter_key=crypto.new_key(), private_for_reporter=keys.private_for_reporter)
 
 
 def test_argon2_parameters_are_at_least_64_mib() -> None:

@@ -57,3 +57,12 @@ def test_lookup_hash_needs_the_pepper() -> None:
     assert first == receipt_lookup_hash(digits, site_salt=salt, pepper="p" * 32)
     assert first != receipt_lookup_hash(digits, site_salt=salt, pepper="q" * 32)
     assert digits not in first
+
+
+def test_lookup_hash_and_reporter_key_are_independent_halves() -> None:
+    from tipnet.core.receipts import receipt_keys
+
+    digits = receipt_new().replace(" ", "")
+    lookup, key = receipt_keys(digits, site_salt=new_salt(), pepper="p" * 32)
+    assert len(bytes.fromhex(lookup)) == 32 and len(key) == 32
+    assert key.hex() not in lookup

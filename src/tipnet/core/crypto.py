@@ -38,11 +38,12 @@ class DecryptionError(Exception):
     """Wrong key, or the ciphertext was changed. Nothing was decrypted."""
 
 
-def derive_key(secret: bytes, salt: bytes, *, memlimit: int = ARGON2_MEMLIMIT, opslimit: int = ARGON2_OPSLIMIT) -> bytes:
-    """A 32-byte key from a secret (password, receipt, recovery code) with Argon2id."""
+def derive_key(secret: bytes, salt: bytes, *, size: int = KEY_BYTES, memlimit: int = ARGON2_MEMLIMIT,
+               opslimit: int = ARGON2_OPSLIMIT) -> bytes:
+    """A key (32 bytes by default) from a secret (password, receipt, recovery code) with Argon2id."""
     if len(salt) != SALT_BYTES:
         raise ValueError(f"salt must be {SALT_BYTES} bytes")
-    return nacl.pwhash.argon2id.kdf(KEY_BYTES, secret, salt, opslimit=opslimit, memlimit=memlimit)
+    return nacl.pwhash.argon2id.kdf(size, secret, salt, opslimit=opslimit, memlimit=memlimit)
 
 
 def new_salt() -> bytes:
@@ -149,7 +150,6 @@ class ReportKeys:
     public_key: bytes
     private_key: bytes
     staff_key: bytes
-    reporter_salt: bytes
     private_for_reporter: bytes
 
     def sealed_for_recipient(self, recipient_public_key: bytes) -> tuple[bytes, bytes]:
@@ -157,18 +157,17 @@ class ReportKeys:
         return seal(recipient_public_key, self.private_key), seal(recipient_public_key, self.staff_key)
 
 
-def report_keys_create(*, reporter_secret: bytes) -> ReportKeys:
-    """A key pair for a new report; the private key also stored under the reporter's secret."""
+def report_keys_create(*, reporter_key: bytes) -> ReportKeys:
+    """A key pair for a new report; the private key also stored under the reporter's key (derived
+    from the receipt with Argon2id, see tipnet.core.receipts.receipt_keys)."""
     public, private = new_keypair()
-    salt = new_salt()
     return ReportKeys(
         public_key=public,
         private_key=private,
         staff_key=new_key(),
-        reporter_salt=salt,
-        private_for_reporter=secret_encrypt(derive_key(reporter_secret, salt), private),
+        private_for_reporter=secret_encrypt(reporter_key, private),
     )
 
 
-def report_private_for_reporter(*, reporter_secret: bytes, reporter_salt: bytes, private_for_reporter: bytes) -> bytes:
-    return secret_decrypt(derive_key(reporter_secret, reporter_salt), private_for_reporter)
+def report_private_for_reporter(*, reporter_key: bytes, private_for_reporter: bytes) -> bytes:
+    return secret_decrypt(reporter_key, private_for_reporter)

@@ -40,7 +40,6 @@ class Report(models.Model):
     trustee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
     receipt_hash = models.CharField(max_length=64, unique=True)
     public_key = models.BinaryField()
-    reporter_salt = models.BinaryField()
     private_for_reporter = models.BinaryField()
     content = models.BinaryField()
     # Triage fields, in clear for statistics; no identifying content.

@@ -21,10 +21,9 @@ from tipnet.core import crypto
 from tipnet.core.receipts import (
     ReceiptFormatError,
     receipt_display,
-    receipt_lookup_hash,
+    receipt_keys,
     receipt_new,
     receipt_normalise,
-    receipt_secret,
 )
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import public_key_of
@@ -121,8 +120,8 @@ def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list
         raise ReportError(_("The reporting line is not set up yet. Please call the police on 110 if someone is in danger."))
     receipt = receipt_new()
     digits = receipt_normalise(receipt)
-    lookup = receipt_lookup_hash(digits, site_salt=_site_salt(), pepper=settings.TIPNET_PEPPER)
-    keys = crypto.report_keys_create(reporter_secret=receipt_secret(digits))
+    lookup, reporter_key = receipt_keys(digits, site_salt=_site_salt(), pepper=settings.TIPNET_PEPPER)
+    keys = crypto.report_keys_create(reporter_key=reporter_key)
     content = {
         "what_happened": data.what_happened.strip(),
         "how_known": data.how_known.strip(),
@@ -132,7 +131,7 @@ def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list
     hour = now_hour()
     with transaction.atomic():
         report = Report.objects.create(
-            trustee=trustee, receipt_hash=lookup, public_key=keys.public_key, reporter_salt=keys.reporter_salt,
+            trustee=trustee, receipt_hash=lookup, public_key=keys.public_key,
             private_for_reporter=keys.private_for_reporter, content=_seal_json(keys.public_key, content),
             kind=data.kind, danger_now=data.danger_now, prefecture=data.prefecture, victims=data.victims,
             children=data.children, source=source, created_hour=hour, updated_hour=hour,
@@ -183,14 +182,13 @@ def report_open_with_receipt(*, receipt_text: str) -> tuple[Report, bytes]:
         digits = receipt_normalise(receipt_text)
     except ReceiptFormatError as error:
         raise ReportError(not_found) from error
-    lookup = receipt_lookup_hash(digits, site_salt=_site_salt(), pepper=settings.TIPNET_PEPPER)
+    lookup, reporter_key = receipt_keys(digits, site_salt=_site_salt(), pepper=settings.TIPNET_PEPPER)
     report = Report.objects.filter(receipt_hash=lookup).first()
     if report is None:
         raise ReportError(not_found)
     try:
         private = crypto.report_private_for_reporter(
-            reporter_secret=receipt_secret(digits), reporter_salt=bytes(report.reporter_salt),
-            private_for_reporter=bytes(report.private_for_reporter),
+            reporter_key=reporter_key, private_for_reporter=bytes(report.private_for_reporter)
         )
     except crypto.DecryptionError as error:
         raise ReportError(_("This report cannot be opened: its stored data is damaged. Please send a new report.")) from error
