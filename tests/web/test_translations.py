@@ -44,7 +44,7 @@ SAME_AS_SOURCE_ALLOWED = {"tipnet", "BCa", "JSON", "CSV", "QR", "TOTP"}
 SAME_WORD_IN = {
     "es": {"no"},
     "fil": {"Filipino (Tagalog)", "Thai", "Nepali", "Khmer", "Bengali", "Sinhala"},
-    "pt_BR": {"Bengali"},
+    "pt_BR": {"Bengali", "E-mail", "e-mail"},
 }
 
 # Named Python %-format placeholders, as both `_()` with `% {...}` and blocktranslate produce.
