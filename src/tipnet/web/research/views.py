@@ -59,7 +59,9 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
         labels={
             "observed": _("Seen on at least one list"),
             "estimate": _("Estimated total"),
+            # xgettext:no-python-format
             "ci": _("Model-conditional 95% interval"),
+            # xgettext:no-python-format
             "bca": _("BCa bootstrap 95% interval"),
         },
     )
