@@ -279,3 +279,12 @@ def test_phone_report_entered_by_operator(operator) -> None:  # type: ignore[no-
     report = Report.objects.get()
     assert report.source == "phone"
     assert AuditEvent.objects.filter(action="report.entered", target_id=str(report.pk)).exists()
+
+
+def test_digest_has_counts_and_no_content(operator) -> None:  # type: ignore[no-untyped-def]
+    from tipnet.web.report.selectors import digest_counts
+
+    submit(Client(), danger_now="on")
+    lines = digest_counts()
+    assert lines == ["Test Trustee: 1 new, 0 triaged, 1 open with danger now"]
+    assert SECRET_TEXT not in "\n".join(lines)

@@ -35,4 +35,14 @@ def expiring() -> None:
     click.echo(f"{len(due)} report(s) expire within 14 days")
 
 
-COMMANDS = [purge, expiring]
+@click.command()
+def digest() -> None:
+    """A content-free daily digest for operators (counts only), to send by mail from cron."""
+    setup_django()
+    from tipnet.web.report.selectors import digest_counts
+
+    for line in digest_counts():
+        click.echo(line)
+
+
+COMMANDS = [purge, expiring, digest]
