@@ -215,8 +215,13 @@ def test_forward_with_age_records_a_disclosure(operator) -> None:  # type: ignor
     staff = sign_in(operator)
     staff.post(url("report:report", report.pk), {"action": "note", "body": "internal only"})
     response = staff.post(url("report:report", report.pk), {"action": "forward", "recipient": police.pk})
-    assert response.status_code == 200 and response["Content-Disposition"].endswith('report.json.age"')
-    document = json.loads(pyrage.decrypt(response.content, [identity]))
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('report.zip.age"')
+    import zipfile
+
+    package = zipfile.ZipFile(io.BytesIO(pyrage.decrypt(response.content, [identity])))
+    assert sorted(package.namelist()) == ["report.json", "report.pdf"]
+    assert package.read("report.pdf").startswith(b"%PDF")
+    document = json.loads(package.read("report.json"))
     assert document["what_happened"] == SECRET_TEXT
     flat = json.dumps(document)
     assert "internal only" not in flat and str(report.pk) not in re.findall(r'"\d+"', flat)

@@ -30,6 +30,7 @@ from tipnet.web.accounts.keys import public_key_of
 from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report.attachments import CleanFile
+from tipnet.web.report.export import forwarding_package
 from tipnet.web.report.models import (
     Forwarding,
     ReceiptSalt,
@@ -350,16 +351,16 @@ def report_forward(*, actor: User, report: Report, recipient: Organisation, priv
     if key is None:
         raise ReportError(_("This organisation has no public key for receiving reports yet."))
     conversation = _decrypt_conversation(report, _operator_keys(report, actor, private_key)[0])
-    document = json.dumps(forwarding_document(conversation), ensure_ascii=False, indent=2).encode()
+    package = forwarding_package(forwarding_document(conversation))
     try:
-        encrypted = pyrage.encrypt(document, [pyrage.x25519.Recipient.from_str(key.recipient)])
+        encrypted = pyrage.encrypt(package, [pyrage.x25519.Recipient.from_str(key.recipient)])
     except (pyrage.RecipientError, pyrage.EncryptError, ValueError) as error:
         raise ReportError(_("The receiver's public key is not valid.")) from error
     Forwarding.objects.create(report=report, recipient=recipient, sent_by=actor)
     report.status = Report.Status.FORWARDED
     report.save(update_fields=["status"])
     audit_record(actor=actor, action=Action.DISCLOSURE, organisation=report.trustee, recipient=recipient,
-                 target_type="report", target_id=report.pk, details={"format": "age+json"})
+                 target_type="report", target_id=report.pk, details={"format": "age(zip: json, pdf)"})
     return encrypted
 
 

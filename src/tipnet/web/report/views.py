@@ -180,7 +180,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
                     encrypted = services.report_forward(actor=request.user, report=report,
                                                         recipient=form.cleaned_data["recipient"], private_key=private_key)
                     response = HttpResponse(encrypted, content_type="application/octet-stream")
-                    response["Content-Disposition"] = 'attachment; filename="report.json.age"'
+                    response["Content-Disposition"] = 'attachment; filename="report.zip.age"'
                     return response
                 raise services.ReportError(_("Choose an organisation to forward to."))
             elif action == "forwarding":
