@@ -56,7 +56,11 @@ def test_offboarding_ends_access_and_keeps_history(staff) -> None:  # type: igno
     leaver_client = signed_in_client(leaver)
     assert leaver_client.get(url("accounts:home")).status_code == 200
     admin_client = signed_in_client(staff[Role.ORG_ADMIN])
-    assert admin_client.post(url("accounts:user_offboard", leaver.pk)).status_code == 200
+    asked = admin_client.post(url("accounts:user_offboard", leaver.pk))
+    assert asked.status_code == 200 and b'name="confirm" value="yes"' in asked.content
+    leaver.refresh_from_db()
+    assert leaver.is_active, "nothing happens before the confirmation"
+    assert admin_client.post(url("accounts:user_offboard", leaver.pk), {"confirm": "yes"}).status_code == 200
     leaver.refresh_from_db()
     assert not leaver.is_active and not leaver.has_usable_password()
     assert not Membership.objects.filter(user=leaver).exists()
@@ -67,7 +71,7 @@ def test_offboarding_ends_access_and_keeps_history(staff) -> None:  # type: igno
 
 def test_admin_cannot_offboard_self(staff) -> None:  # type: ignore[no-untyped-def]
     admin = staff[Role.ORG_ADMIN]
-    response = signed_in_client(admin).post(url("accounts:user_offboard", admin.pk))
+    response = signed_in_client(admin).post(url("accounts:user_offboard", admin.pk), {"confirm": "yes"})
     assert response.status_code == 400
     admin.refresh_from_db()
     assert admin.is_active

@@ -167,7 +167,7 @@ def test_role_against_every_url(role, staff, organisations, targets) -> None:  #
             kwargs["user_id"] = make_staff(f"target_{role}_{name.split(':')[-1]}", organisations["ngo"], Role.CASEWORKER).pk
         with translation.override("en"):
             url = reverse(name, kwargs=kwargs)
-        response = client.post(url) if method == "POST" else client.get(url)
+        response = client.post(url, {"confirm": "yes"}) if method == "POST" else client.get(url)
         code = response.status_code
         if allowed == PUBLIC:
             ok = code in (200, 302, 404) if name == "accounts:welcome" else code in (200, 302)
@@ -193,7 +193,7 @@ def test_org_admin_cannot_manage_another_organisation(staff, organisations) -> N
     other = organisations["other"]
     assert client.get(reverse("accounts:organisation_staff", args=[other.pk])).status_code == 404
     outsider = make_staff("outsider", other, Role.CASEWORKER)
-    assert client.post(reverse("accounts:user_offboard", args=[outsider.pk])).status_code == 404
+    assert client.post(reverse("accounts:user_offboard", args=[outsider.pk]), {"confirm": "yes"}).status_code == 404
     outsider.refresh_from_db()
     assert outsider.is_active
 

@@ -182,6 +182,9 @@ def organisation_staff_view(request: HttpRequest, organisation_id: int) -> HttpR
 @access.staff_view(access.access_manage_user)
 def user_offboard_view(request: HttpRequest, user_id: int) -> HttpResponse:
     target = access.access_manage_user(user=request.user, user_id=user_id)
+    if request.POST.get("confirm") != "yes":
+        # One click must not end someone's access by mistake: ask once more.
+        return render(request, "accounts/confirm_offboard.html", {"target": target})
     try:
         services.user_offboard(actor=request.user, user=target)
     except services.AccountError as failure:
