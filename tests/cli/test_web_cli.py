@@ -189,3 +189,19 @@ def test_purge_and_expiring_commands(tmp_path: Path) -> None:
     assert result.returncode == 0 and "0 report(s) would be deleted" in result.stdout
     assert "expire within 14 days" in run(env, "expiring").stdout
     assert run(env, "purge").returncode == 0
+
+
+def test_keys_receiver_sets_and_refuses_bad_keys(tmp_path: Path) -> None:
+    import pyrage
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(TIPNET_DATA_DIR=str(tmp_path), TIPNET_MODE="demo")
+    assert run(env, "demo", "--no-serve").returncode == 0
+    recipient = str(pyrage.x25519.Identity.generate().to_public())
+    good = run(env, "keys", "receiver", "Demo Legal Aid Office", recipient)
+    assert good.returncode == 0, good.stderr
+    assert f"Demo Legal Aid Office: {recipient}" in run(env, "keys", "list").stdout
+    bad = run(env, "keys", "receiver", "Demo Legal Aid Office", "not-a-key")
+    assert bad.returncode == 2 and "not an age public key" in bad.stderr
+    missing = run(env, "keys", "receiver", "Nobody", recipient)
+    assert missing.returncode == 2 and "no organisation" in missing.stderr
