@@ -86,6 +86,9 @@ def demo_load() -> list[DemoLogin]:
             DemoLogin(username, DEMO_PASSWORD, role, org_name, secret, device.config_url if device else "")
         )
     _demo_receiver_key(organisations["Demo Prefectural Police"])
+    from tipnet.web.directory.seed import directory_seed
+
+    directory_seed(demo=True)
     return logins
 
 
