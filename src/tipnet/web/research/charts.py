@@ -17,7 +17,7 @@ def totals_chart(result: dict[str, Any], *, labels: dict[str, str]) -> str:
     """Bars for the observed and the estimated total, with the model-conditional and BCa intervals."""
     observed = result["observed"]
     estimate = result["estimate"] or 0.0
-    figure, axes = plt.subplots(figsize=(6.4, 2.6), dpi=100)
+    figure, axes = plt.subplots(figsize=(6.4, 3.0), dpi=100)
     try:
         axes.barh([1, 0], [observed, estimate], color=["#8aa4c8", "#0b5cad"], height=0.5)
         axes.set_yticks([1, 0], [labels["observed"], labels["estimate"]])
@@ -29,7 +29,7 @@ def totals_chart(result: dict[str, Any], *, labels: dict[str, str]) -> str:
                           fmt="none", ecolor="#a4161a", capsize=5, label=labels["bca"])
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_xlim(left=0)
-        axes.legend(loc="lower right", frameon=False, fontsize=8)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False, fontsize=8)
         figure.tight_layout()
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg")
