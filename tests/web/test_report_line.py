@@ -92,6 +92,7 @@ def _database_text() -> str:
     return "\n".join(chunks)
 
 
+@pytest.mark.django_db
 def test_public_report_pages_set_no_cookie_but_the_form_token() -> None:
     response = Client().get(url("report:form"))
     assert response.status_code == 200

@@ -49,6 +49,9 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "research:run_csv": ("GET", RESEARCH),
     "report:form": ("GET", PUBLIC),
     "report:follow_up": ("GET", PUBLIC),
+    "report:channel_form": ("GET", PUBLIC),
+    "report:channels": ("GET", frozenset({Role.NETWORK_ADMIN})),
+    "report:channel_edit": ("GET", frozenset({Role.NETWORK_ADMIN})),
     "report:inbox": ("GET", OPERATORS),
     "report:staff_entry": ("GET", OPERATORS),
     "report:report": ("GET", OPERATORS),
@@ -123,7 +126,7 @@ def targets(organisations, staff) -> dict[str, object]:  # type: ignore[no-untyp
         table_csv=example_csv("Western"), method="stepwise", nboot=0, seed=1,
     )
     from tipnet.web.report.attachments import clean_attachment
-    from tipnet.web.report.services import ReportInput, report_submit
+    from tipnet.web.report.services import ReportInput, channel_default, report_submit
     from tipnet.web.screening.models import ScreeningRecord
 
     png = io.BytesIO()
@@ -148,6 +151,8 @@ def targets(organisations, staff) -> dict[str, object]:  # type: ignore[no-untyp
         "run_id": run.pk,
         "record_id": record.pk,
         "report_id": submission.report.pk,
+        "channel_slug": "web",
+        "channel_id": channel_default().pk,
         "file_id": submission.report.files.get().pk,
     }
 

@@ -27,6 +27,7 @@ ALL_ROLES = frozenset(Role.values)
 MENU: list[MenuEntry] = [
     MenuEntry("accounts:home", _("Home"), ALL_ROLES),
     MenuEntry("report:inbox", _("Reports"), frozenset({Role.HOTLINE_OPERATOR})),
+    MenuEntry("report:channels", _("Reporting-line questionnaires"), frozenset({Role.NETWORK_ADMIN})),
     MenuEntry("screening:start", _("Screening interview"), frozenset({Role.CASEWORKER})),
     MenuEntry("research:estimate", _("Hidden victims estimate"), frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})),
     MenuEntry("directory:manage", _("Services directory"), frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})),

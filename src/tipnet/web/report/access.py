@@ -37,3 +37,19 @@ def access_forwarding(*, user: User, report_id: int, forwarding_id: int) -> Forw
     if forwarding is None:
         raise Http404
     return forwarding
+
+
+def access_channels(*, user: User) -> None:
+    """Network admins edit the reporting line's questionnaires."""
+    if not user_has_role(user, Role.NETWORK_ADMIN):
+        raise Http404
+
+
+def access_channel(*, user: User, channel_id: int) -> "Channel":
+    from tipnet.web.report.models import Channel
+
+    access_channels(user=user)
+    channel = Channel.objects.filter(pk=channel_id).first()
+    if channel is None:
+        raise Http404
+    return channel

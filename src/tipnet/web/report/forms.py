@@ -104,3 +104,18 @@ class ForwardForm(forms.Form):
 class ForwardingUpdateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=Forwarding.State.choices)
     outcome = forms.CharField(label=_("Outcome"), required=False, max_length=200)
+
+
+class ChannelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    slug = forms.SlugField(label=_("Address name (letters, digits, dashes)"), max_length=40)
+    hidden_fields = forms.MultipleChoiceField(
+        label=_("Optional questions this channel does not ask"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[("kind", _("Kind of situation")), ("prefecture", _("Prefecture")), ("victims", _("How many people")),
+                 ("children", _("Children")), ("nationality", _("Nationality")), ("how_known", _("How the reporter knows")),
+                 ("files", _("Photos"))],
+    )
+    questions = forms.CharField(
+        label=_("The channel's own questions (JSON)"), required=False, widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text=_('A list like [{"key": "workplace", "type": "text", "required": false, "label": {"en": "Where do you work?", "ja": "どこで働いていますか？"}}]. Types: text, long_text, choice (with "choices": [{"value": "a", "label": {...}}]), yes_no. Give the text in every language you can; English and Japanese are required, and English is shown where a language is missing.'),
+    )

@@ -18,6 +18,24 @@ class ReceiptSalt(models.Model):
     salt = models.BinaryField()
 
 
+class Channel(models.Model):
+    """A way into the reporting line with its own questionnaire (report/questionnaire.py)."""
+
+    trustee = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="channels")
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    hidden_fields = models.JSONField(default=list, blank=True)
+    questions = models.JSONField(default=list, blank=True)
+    is_default = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Report(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -38,6 +56,7 @@ class Report(models.Model):
         IN_PERSON = "in_person", _("In person")
 
     trustee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reports")
+    channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
     receipt_hash = models.CharField(max_length=64, unique=True)
     public_key = models.BinaryField()
     private_for_reporter = models.BinaryField()

@@ -32,6 +32,7 @@ from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report.attachments import CleanFile
 from tipnet.web.report.export import forwarding_package
 from tipnet.web.report.models import (
+    Channel,
     Forwarding,
     ReceiptSalt,
     ReceiverKey,
@@ -85,6 +86,7 @@ class ReportInput:
     nationality: str = ""
     danger_now: bool = False
     language: str = "ja"
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,65 @@ def _store_files(report: Report, files: list[CleanFile], *, from_reporter: bool,
         )
 
 
+def channel_default() -> Channel | None:
+    """The trustee's default web channel, made on first use with the default questionnaire."""
+    trustee = trustee_for_reports()
+    if trustee is None:
+        return None
+    channel = Channel.objects.filter(trustee=trustee, is_default=True).first()
+    if channel is None:
+        channel, _created = Channel.objects.get_or_create(
+            slug="web", defaults={"trustee": trustee, "name": "Web form", "is_default": True}
+        )
+    return channel
+
+
+def channel_get(*, slug: str | None) -> Channel | None:
+    if slug is None:
+        return channel_default()
+    return Channel.objects.filter(slug=slug).select_related("trustee").first()
+
+
+@transaction.atomic
+def channel_save(*, actor: User, channel: Channel | None, slug: str, name: str, hidden_fields: list[str],
+                 questions_json: str) -> Channel:
+    """Create or change a channel's questionnaire (network admins); audited."""
+    from django.utils.text import slugify
+
+    from tipnet.web.report.questionnaire import OPTIONAL_DEFAULTS, QuestionnaireError, parse_questions
+
+    try:
+        questions = parse_questions(questions_json)
+    except QuestionnaireError as error:
+        raise ReportError(str(error)) from error
+    unknown = sorted(set(hidden_fields) - set(OPTIONAL_DEFAULTS))
+    if unknown:
+        raise ReportError(_("Only optional questions can be hidden."))
+    slug = slugify(slug)[:40]
+    if not slug or not name.strip():
+        raise ReportError(_("A channel needs a name and an address name."))
+    if Channel.objects.filter(slug=slug).exclude(pk=channel.pk if channel else None).exists():
+        raise ReportError(_("Another channel already uses this address name."))
+    if channel is None:
+        trustee = trustee_for_reports()
+        if trustee is None:
+            raise ReportError(_("The reporting line is not set up yet. Please call the police on 110 if someone is in danger."))
+        channel = Channel(trustee=trustee)
+    channel.slug, channel.name = slug, name.strip()[:100]
+    channel.hidden_fields = sorted(set(hidden_fields))
+    channel.questions = [
+        {"key": q.key, "type": q.type, "required": q.required, "label": q.label, "help": q.help,
+         **({"choices": [{"value": v, "label": t} for v, t in q.choices]} if q.choices else {})}
+        for q in questions
+    ]
+    channel.save()
+    audit_record(actor=actor, action="report.channel_saved", organisation=channel.trustee, target_type="channel",
+                 target_id=channel.pk, details={"questions": len(questions), "hidden": channel.hidden_fields})
+    return channel
+
+
 def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list[str], source: str = Report.Source.WEB,
-                  actor: User | None = None) -> Submission:
+                  actor: User | None = None, channel: Channel | None = None) -> Submission:
     """Encrypt and store a new report; return the receipt (shown once, never stored)."""
     if not data.what_happened.strip():
         raise ReportError(_("Please write what happened."))
@@ -128,11 +187,12 @@ def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list
         "how_known": data.how_known.strip(),
         "nationality": data.nationality.strip()[:100],
         "language": data.language,
+        "extra": data.extra,
     }
     hour = now_hour()
     with transaction.atomic():
         report = Report.objects.create(
-            trustee=trustee, receipt_hash=lookup, public_key=keys.public_key,
+            trustee=trustee, channel=channel, receipt_hash=lookup, public_key=keys.public_key,
             private_for_reporter=keys.private_for_reporter, content=_seal_json(keys.public_key, content),
             kind=data.kind, danger_now=data.danger_now, prefecture=data.prefecture, victims=data.victims,
             children=data.children, source=source, created_hour=hour, updated_hour=hour,

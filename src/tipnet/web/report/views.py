@@ -3,7 +3,7 @@ work with JavaScript off. Staff pages: hotline operators of the trustee only."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -14,9 +14,17 @@ from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report import ratelimit, services
-from tipnet.web.report.access import access_forwarding, access_inbox, access_report, access_report_file
+from tipnet.web.report.access import (
+    access_channel,
+    access_channels,
+    access_forwarding,
+    access_inbox,
+    access_report,
+    access_report_file,
+)
 from tipnet.web.report.attachments import MAX_FILES, AttachmentError, clean_attachment
 from tipnet.web.report.forms import (
+    ChannelForm,
     ForwardForm,
     ForwardingUpdateForm,
     NoteForm,
@@ -26,7 +34,8 @@ from tipnet.web.report.forms import (
     StaffMessageForm,
     TriageForm,
 )
-from tipnet.web.report.models import Report
+from tipnet.web.report.models import Channel, Report
+from tipnet.web.report.questionnaire import add_channel_fields, extra_answers, parse_questions
 from tipnet.web.report.selectors import inbox
 
 
@@ -45,24 +54,38 @@ def _busy(request: HttpRequest, template: str, context: dict[str, object]) -> Ht
     return render(request, template, context, status=429)
 
 
-@require_http_methods(["GET", "POST"])
-def report_form_view(request: HttpRequest) -> HttpResponse:
+def _channel_form(request: HttpRequest, channel: Channel | None) -> tuple[ReportForm, list]:
     form = ReportForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"form": form}
+    questions = parse_questions(channel.questions) if channel else []
+    if channel is not None:
+        add_channel_fields(form, hidden=channel.hidden_fields, questions=questions, language=get_language() or "ja")
+    return form, questions
+
+
+@require_http_methods(["GET", "POST"])
+def report_form_view(request: HttpRequest, channel_slug: str | None = None) -> HttpResponse:
+    channel = services.channel_get(slug=channel_slug)
+    if channel_slug is not None and channel is None:
+        raise Http404
+    form, questions = _channel_form(request, channel)
+    context: dict[str, object] = {"form": form, "channel": channel,
+                                  "form_cache_key": f"{channel.pk}-{channel.updated_at.timestamp()}" if channel else "none"}
     if request.method == "POST":
         if not ratelimit.allow(request, "submit"):
             return _busy(request, "report/form.html", context)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                files, names = _clean_files(request, data["keep_files"])
+                files, names = _clean_files(request, data.get("keep_files", False))
                 submission = services.report_submit(
                     data=services.ReportInput(
-                        what_happened=data["what_happened"], how_known=data["how_known"], kind=data["kind"],
-                        prefecture=data["prefecture"], victims=data["victims"], children=data["children"],
-                        nationality=data["nationality"], danger_now=data["danger_now"], language=get_language() or "ja",
+                        what_happened=data["what_happened"], how_known=data.get("how_known", ""),
+                        kind=data.get("kind") or Report.Kind.NOT_SURE, prefecture=data.get("prefecture", ""),
+                        victims=data.get("victims", ""), children=data.get("children", ""),
+                        nationality=data.get("nationality", ""), danger_now=data["danger_now"],
+                        language=get_language() or "ja", extra=extra_answers(data, questions),
                     ),
-                    files=files, file_names=names,
+                    files=files, file_names=names, channel=channel,
                 )
             except (AttachmentError, services.ReportError) as error:
                 context["error"] = str(error)
@@ -200,12 +223,14 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     colleagues = User.objects.filter(memberships__organisation=report.trustee, memberships__role=Role.HOTLINE_OPERATOR,
                                      is_active=True).exclude(pk__in=report.access.values("user_id")).distinct()
     show = request.GET.get("show", "")
+    labels = {q.key: q.text(q.label, get_language() or "en") for q in parse_questions(report.channel.questions)} if report.channel else {}
+    extra = [(labels.get(key, key), value) for key, value in conversation.content.get("extra", {}).items()]
     return render(request, "report/report.html", {
         "report": report, "conversation": conversation, "error": error,
         "message_form": StaffMessageForm(), "note_form": NoteForm(),
         "triage_form": TriageForm(initial={"status": report.status, "kind": report.kind, "indicators": ", ".join(report.indicators)}),
         "forward_form": ForwardForm(queryset=_forward_targets()), "forwardings": report.forwardings.select_related("recipient"),
-        "forwarding_form": ForwardingUpdateForm(), "colleagues": colleagues, "shown": show,
+        "forwarding_form": ForwardingUpdateForm(), "colleagues": colleagues, "shown": show, "extra": extra,
     }, status=400 if error else 200)
 
 
@@ -220,3 +245,43 @@ def report_file_view(request: HttpRequest, report_id: int, file_id: int) -> Http
     response["Content-Disposition"] = "inline" if meta.get("kind") == "image" else 'attachment; filename="attachment.bin"'
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_channels)
+def channels_view(request: HttpRequest) -> HttpResponse:
+    """Network admins: the reporting line's channels and a new one."""
+    return _channel_page(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_channel)
+def channel_edit_view(request: HttpRequest, channel_id: int) -> HttpResponse:
+    return _channel_page(request, access_channel(user=request.user, channel_id=channel_id))
+
+
+def _channel_page(request: HttpRequest, channel: Channel | None) -> HttpResponse:
+    import json
+
+    initial = {}
+    if channel is not None:
+        initial = {"name": channel.name, "slug": channel.slug, "hidden_fields": channel.hidden_fields,
+                   "questions": json.dumps(channel.questions, ensure_ascii=False, indent=2)}
+    form = ChannelForm(request.POST or None, initial=initial)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.channel_save(actor=request.user, channel=channel, slug=data["slug"], name=data["name"],
+                                          hidden_fields=data["hidden_fields"], questions_json=data["questions"])
+        except services.ReportError as failure:
+            error = str(failure)
+        else:
+            return redirect("report:channel_edit", channel_id=saved.pk)
+    services.channel_default()
+    missing = []
+    if channel is not None:
+        missing = [(q.key, q.missing_languages()) for q in parse_questions(channel.questions) if q.missing_languages()]
+    return render(request, "report/channels.html", {
+        "form": form, "error": error, "channel": channel, "channels": Channel.objects.all(), "missing": missing,
+    }, status=400 if (error or form.errors) else 200)
