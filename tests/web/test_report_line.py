@@ -294,3 +294,26 @@ def test_digest_has_counts_and_no_content(operator) -> None:  # type: ignore[no-
     lines = digest_counts()
     assert lines == ["Test Trustee: 1 new, 0 triaged, 1 open with danger now"]
     assert SECRET_TEXT not in "\n".join(lines)
+
+
+def test_notifications_carry_no_content(operator, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+
+    from tipnet.web.report.notify import send_digest
+    from tipnet.web.report.selectors import digest_counts
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    operator.email = "hanako@trustee.example"
+    operator.save(update_fields=["email"])
+    settings.TIPNET_NOTIFY = "digest"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda func, *a, **k: func())
+        submit(Client())
+        assert not mail.outbox, "digest mode sends nothing per report"
+        settings.TIPNET_NOTIFY = "immediate"
+        ratelimit.reset()
+        submit(Client())
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hanako@trustee.example"]
+    assert SECRET_TEXT not in mail.outbox[0].body and "Tanaka" not in mail.outbox[0].body
+    assert send_digest(digest_counts()) == 1
+    assert "2 new" in mail.outbox[1].body and SECRET_TEXT not in mail.outbox[1].body

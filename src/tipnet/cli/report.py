@@ -36,13 +36,18 @@ def expiring() -> None:
 
 
 @click.command()
-def digest() -> None:
-    """A content-free daily digest for operators (counts only), to send by mail from cron."""
+@click.option("--send", is_flag=True, help="Also e-mail it to every hotline operator with an address.")
+def digest(send: bool) -> None:
+    """A content-free daily digest for operators (counts only); print it, or send it from cron."""
     setup_django()
+    from tipnet.web.report.notify import send_digest
     from tipnet.web.report.selectors import digest_counts
 
-    for line in digest_counts():
+    lines = digest_counts()
+    for line in lines:
         click.echo(line)
+    if send:
+        click.echo(f"sent to {send_digest(lines)} operator(s)")
 
 
 COMMANDS = [purge, expiring, digest]

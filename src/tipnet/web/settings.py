@@ -201,5 +201,22 @@ LOGGING = {
 # environment, e.g. TIPNET_RATE_LIMITS='{"submit_site_per_minute": 1000}'. They are never switched off.
 TIPNET_RATE_LIMITS = json.loads(os.environ.get("TIPNET_RATE_LIMITS", "{}") or "{}")
 
+# Staff notifications (report.notify): "digest" (default), "immediate" or "off". Mail settings
+# from the environment; without EMAIL_HOST nothing is sent.
+TIPNET_NOTIFY = os.environ.get("TIPNET_NOTIFY", "digest")
+if TIPNET_NOTIFY not in {"digest", "immediate", "off"}:
+    from tipnet.web.config import ConfigurationError
+
+    raise ConfigurationError("TIPNET_NOTIFY must be digest, immediate or off.")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tipnet@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
+)
+
 TIPNET_LOGIN_MAX_FAILURES = 5
 TIPNET_LOGIN_LOCK_SECONDS = 15 * 60

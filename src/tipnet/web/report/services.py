@@ -31,6 +31,7 @@ from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report.attachments import CleanFile
 from tipnet.web.report.export import forwarding_package
+from tipnet.web.report.notify import notify_new_report
 from tipnet.web.report.models import (
     Channel,
     Forwarding,
@@ -203,6 +204,7 @@ def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list
             sealed_private, sealed_staff = keys.sealed_for_recipient(public)
             ReportAccess.objects.create(report=report, user=user, sealed_private=sealed_private, sealed_staff_key=sealed_staff)
         _store_files(report, files, from_reporter=True, names=file_names)
+        transaction.on_commit(lambda: notify_new_report(trustee))
         if actor is not None:
             audit_record(actor=actor, action="report.entered", organisation=trustee, target_type="report", target_id=report.pk,
                          details={"source": source})
