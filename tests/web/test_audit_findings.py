@@ -147,3 +147,17 @@ def test_sd_pr974_every_staff_url_checks_access() -> None:
     from tests.web import test_url_access
 
     assert not (test_url_access.all_url_names() - set(test_url_access.EXPECTED))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["public:home", "report:form", "report:follow_up", "directory:help", "directory:help_trafficking",
+                                  "directory:help_rights", "directory:help_after", "directory:search"])
+def test_public_page_titles_are_neutral(name: str) -> None:
+    """A browser tab or history entry must not say 'trafficking' to someone looking at the phone."""
+    for lang in ("en", "ja", "vi"):
+        body = Client().get(url(name, lang=lang)).content.decode()
+        title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)  # type: ignore[union-attr]
+        with translation.override(lang):
+            from django.utils.translation import gettext
+
+            assert title.strip() == gettext("Support information"), (name, lang, title)

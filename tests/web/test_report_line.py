@@ -317,3 +317,29 @@ def test_notifications_carry_no_content(operator, settings) -> None:  # type: ig
     assert SECRET_TEXT not in mail.outbox[0].body and "Tanaka" not in mail.outbox[0].body
     assert send_digest(digest_counts()) == 1
     assert "2 new" in mail.outbox[1].body and SECRET_TEXT not in mail.outbox[1].body
+
+
+def test_retention_lifetime_per_status(operator, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TIPNET_RETENTION_DAYS = {"closed": 30, "forwarded": 365}
+    submit(Client())
+    report = Report.objects.get()
+    assert report.expires_at is None, "a new report is kept until someone looks at it"
+    services.report_triage(actor=operator, report=report, status="forwarded", kind="labour", indicators=[])
+    assert timedelta(days=364) < report.expires_at - timezone.now() <= timedelta(days=365)
+    services.report_triage(actor=operator, report=report, status="closed", kind="labour", indicators=[])
+    assert timedelta(days=29) < report.expires_at - timezone.now() <= timedelta(days=30)
+    services.report_triage(actor=operator, report=report, status="triaged", kind="labour", indicators=[])
+    assert report.expires_at is None
+
+
+def test_forged_token_on_the_report_form_is_explained_in_the_readers_language(operator) -> None:  # type: ignore[no-untyped-def]
+    client = Client(enforce_csrf_checks=True)
+    client.get(url("report:form", lang="vi"))
+    response = client.post(url("report:form", lang="vi"), {"what_happened": SECRET_TEXT, "csrfmiddlewaretoken": "forged" * 8})
+    assert response.status_code == 403
+    with translation.override("vi"):
+        from django.utils.translation import gettext
+
+        assert gettext("The form has expired").encode() in response.content
+        assert gettext("The form has expired") != "The form has expired"
+    assert not Report.objects.exists()

@@ -42,7 +42,7 @@ SAME_AS_SOURCE_ALLOWED = {"tipnet", "BCa", "JSON", "CSV", "QR", "TOTP"}
 # ...and, per language, words that are genuinely spelt the same (Spanish "no" is "no"; these
 # language names are written the same in Filipino and Portuguese).
 SAME_WORD_IN = {
-    "es": {"no"},
+    "es": {"no", "No"},
     "fil": {"Filipino (Tagalog)", "Thai", "Nepali", "Khmer", "Bengali", "Sinhala"},
     "pt_BR": {"Bengali", "E-mail", "e-mail"},
 }

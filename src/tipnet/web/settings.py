@@ -218,5 +218,9 @@ EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
 )
 
+# Report lifetime by status, in days (report.services.retention_for); a status not listed keeps
+# reports until their status changes. Override with TIPNET_RETENTION_DAYS='{"closed": 90, "new": 365}'.
+TIPNET_RETENTION_DAYS = {"closed": 90, **json.loads(os.environ.get("TIPNET_RETENTION_DAYS", "{}") or "{}")}
+
 TIPNET_LOGIN_MAX_FAILURES = 5
 TIPNET_LOGIN_LOCK_SECONDS = 15 * 60

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 OPTIONAL_DEFAULTS = ("kind", "prefecture", "victims", "children", "nationality", "how_known", "files")
 TYPES = ("text", "long_text", "choice", "yes_no")
 KEY = re.compile(r"[a-z][a-z0-9_]{1,39}")
+CHOICE_VALUE = re.compile(r"[a-z0-9_]{1,40}")
 MAX_QUESTIONS = 20
 MAX_TEXT = 2000
 REQUIRED_LANGUAGES = ("en", "ja")
@@ -97,7 +98,7 @@ def parse_questions(raw: str | list[Any]) -> list[ChannelQuestion]:
             if not isinstance(raw_choices, list) or len(raw_choices) < 2:
                 raise QuestionnaireError(_("%(where)s: a choice question needs at least two choices.") % {"where": where})
             for choice in raw_choices:
-                if not isinstance(choice, dict) or not isinstance(choice.get("value"), str) or not KEY.fullmatch(choice["value"]):
+                if not isinstance(choice, dict) or not isinstance(choice.get("value"), str) or not CHOICE_VALUE.fullmatch(choice["value"]):
                     raise QuestionnaireError(_("%(where)s: every choice needs a value of lower-case letters, digits or _.") % {"where": where})
                 choices.append((choice["value"], _texts(choice.get("label"), where)))
         elif "choices" in item:

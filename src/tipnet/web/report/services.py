@@ -45,6 +45,14 @@ from tipnet.web.report.models import (
 )
 
 RETENTION_AFTER_CLOSING = timedelta(days=90)
+
+
+def retention_for(status: str) -> timedelta | None:
+    """How long a report lives once it enters ``status`` (settings.TIPNET_RETENTION_DAYS, days by
+    status; a status not listed keeps the report until its status changes). Default: closed
+    reports 90 days after closing (GlobaLeaks' default)."""
+    days = settings.TIPNET_RETENTION_DAYS.get(status)
+    return timedelta(days=days) if days is not None else None
 REMINDER_BEFORE_EXPIRY = timedelta(days=14)
 MAX_TEXT = 20_000
 
@@ -267,8 +275,10 @@ def reporter_conversation(*, receipt_text: str) -> Conversation:
 
 
 def _postpone_expiry(report: Report) -> None:
-    if report.expires_at is not None:
-        report.expires_at = max(report.expires_at, timezone.now() + RETENTION_AFTER_CLOSING)
+    """The reporter added something: the report lives at least one full lifetime from now."""
+    lifetime = retention_for(report.status)
+    if report.expires_at is not None and lifetime is not None:
+        report.expires_at = max(report.expires_at, timezone.now() + lifetime)
 
 
 def reporter_add(*, receipt_text: str, message: str, files: list[CleanFile], file_names: list[str]) -> Report:
@@ -353,15 +363,18 @@ def report_note_add(*, actor: User, report: Report, body: str, private_key: byte
 def report_triage(*, actor: User, report: Report, status: str, kind: str, indicators: list[str]) -> Report:
     if status not in Report.Status.values or kind not in Report.Kind.values:
         raise ReportError(_("Choose a status and a kind from the lists."))
+    changed = status != report.status
+    now = timezone.now()
     report.status = status
     report.kind = kind
     report.indicators = sorted(set(indicators))[:50]
     if status == Report.Status.CLOSED and report.closed_at is None:
-        report.closed_at = timezone.now()
-        report.expires_at = report.closed_at + RETENTION_AFTER_CLOSING
+        report.closed_at = now
     elif status != Report.Status.CLOSED:
         report.closed_at = None
-        report.expires_at = None
+    if changed or report.expires_at is None:
+        lifetime = retention_for(status)
+        report.expires_at = now + lifetime if lifetime is not None else None
     report.save(update_fields=["status", "kind", "indicators", "closed_at", "expires_at"])
     audit_record(actor=actor, action="report.triaged", organisation=report.trustee, target_type="report", target_id=report.pk,
                  details={"status": status, "kind": kind})
