@@ -44,9 +44,6 @@ from tipnet.web.report.models import (
     ReportNote,
 )
 
-RETENTION_AFTER_CLOSING = timedelta(days=90)
-
-
 def retention_for(status: str) -> timedelta | None:
     """How long a report lives once it enters ``status`` (settings.TIPNET_RETENTION_DAYS, days by
     status; a status not listed keeps the report until its status changes). Default: closed
