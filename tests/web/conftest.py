@@ -61,3 +61,13 @@ def signed_in_client(user: User) -> Client:
 @pytest.fixture
 def client_for():  # type: ignore[no-untyped-def]
     return signed_in_client
+
+
+@pytest.fixture
+def operator(organisations) -> User:  # type: ignore[no-untyped-def]
+    """A hotline operator of the trustee with an encryption key (made from the password)."""
+    from tipnet.web.accounts.keys import keyring_create_for
+
+    user = make_staff("hanako", organisations["trustee"], Role.HOTLINE_OPERATOR)
+    keyring_create_for(user, password="correct horse battery 9")
+    return user

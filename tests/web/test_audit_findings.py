@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
+from tests.web.test_report_line import _database_text, submit
 from tipnet.core.receipts import RANDOM_DIGITS
 from tipnet.web.accounts.roles import Role
 from tipnet.web.report import ratelimit
 from tipnet.web.report.models import Report
-from tests.web.test_report_line import _database_text, operator, submit  # noqa: F401 - fixture reuse
 
 PNG_MARK = (12, 34, 56)
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.web.conftest import signed_in_client
 from tipnet.web.accounts import services
 from tipnet.web.accounts.models import AuditEvent, Membership, User
 from tipnet.web.accounts.roles import Role
-from tests.web.conftest import signed_in_client
 
 
 def url(name: str, *args: object) -> str:

@@ -10,12 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from tests.web.conftest import signed_in_client
+from tests.web.test_report_line import _database_text, sign_in
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
 from tipnet.web.report import ratelimit
 from tipnet.web.report.models import Channel, Report
-from tests.web.conftest import signed_in_client
-from tests.web.test_report_line import _database_text, operator, sign_in  # noqa: F401 - fixture reuse
 
 QUESTIONS = [
     {"key": "workplace_type", "type": "choice", "required": True,

@@ -18,12 +18,12 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
+from tests.web.conftest import make_staff
 from tipnet.web.accounts.keys import keyring_create_for
 from tipnet.web.accounts.models import AuditEvent, Organisation
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report import ratelimit, services
 from tipnet.web.report.models import Forwarding, ReceiverKey, Report, ReportAccess, ReportMessage
-from tests.web.conftest import make_staff
 
 PASSWORD = "correct horse battery 9"
 SECRET_TEXT = "Mr Tanaka keeps our passports at the Gifu sewing factory"
@@ -39,13 +39,6 @@ def _fresh_limits():  # type: ignore[no-untyped-def]
     ratelimit.reset()
     yield
     ratelimit.reset()
-
-
-@pytest.fixture
-def operator(organisations):  # type: ignore[no-untyped-def]
-    user = make_staff("hanako", organisations["trustee"], Role.HOTLINE_OPERATOR, PASSWORD)
-    keyring_create_for(user, password=PASSWORD)
-    return user
 
 
 def sign_in(user) -> Client:  # type: ignore[no-untyped-def]

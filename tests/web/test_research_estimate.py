@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
+from tests.support import SHARED
+from tests.web.conftest import signed_in_client
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
 from tipnet.web.research.models import EstimateRun
-from tests.support import SHARED
-from tests.web.conftest import signed_in_client
 
 
 def url(name: str, *args: object, lang: str = "en") -> str:

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.web.conftest import make_staff, signed_in_client
 from tipnet.core.screening import default_catalogue
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
 from tipnet.web.screening.models import ScreeningRecord
-from tests.web.conftest import make_staff, signed_in_client
 
 # A TITP worker: deceived about the job and wages, debt, passport taken, cannot leave (worked case).
 TITP_PRESENT = ["DR_JOB_NATURE", "DR_WAGES", "DR_CONDITIONS", "CR_DEBT_BONDAGE", "CR_DOC_CONFISCATION",

@@ -13,10 +13,10 @@ from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.web.conftest import make_staff, signed_in_client
 from tipnet.web.accounts import services
 from tipnet.web.accounts.models import AuditEvent, User
 from tipnet.web.accounts.roles import Role
-from tests.web.conftest import make_staff, signed_in_client
 
 PASSWORD = "correct horse battery 9"
 

@@ -10,13 +10,13 @@ import io
 from collections.abc import Iterator
 
 import pytest
-from PIL import Image
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
+from PIL import Image
 
+from tests.web.conftest import make_staff, signed_in_client
 from tipnet.web.accounts.models import User
 from tipnet.web.accounts.roles import Role
-from tests.web.conftest import make_staff, signed_in_client
 
 ALL = frozenset(Role.values)
 PUBLIC = "public"

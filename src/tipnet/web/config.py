@@ -62,7 +62,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
     data_dir = Path(env.get("TIPNET_DATA_DIR", "data")).expanduser().resolve()
     default_db = f"sqlite:///{data_dir / 'tipnet.sqlite3'}"
     database_url = env.get("DATABASE_URL", "").strip() or default_db
-    if not database_url.split("://", 1)[0] in {"sqlite", "postgres", "postgresql", "pgsql"}:
+    if database_url.split("://", 1)[0] not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ConfigurationError(
             "DATABASE_URL must start with sqlite:// or postgres:// (got "
             f"{database_url.split('://', 1)[0]!r})."

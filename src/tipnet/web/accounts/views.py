@@ -17,7 +17,14 @@ from django_otp import login as otp_login
 
 from tipnet.web.accounts import access, keys, selectors, services
 from tipnet.web.accounts.audit import Action, audit_record, audit_verify
-from tipnet.web.accounts.forms import CodeForm, EnrolForm, InviteForm, PasswordForm, RoleForm, SetPasswordForm
+from tipnet.web.accounts.forms import (
+    CodeForm,
+    EnrolForm,
+    InviteForm,
+    PasswordForm,
+    RoleForm,
+    SetPasswordForm,
+)
 from tipnet.web.accounts.middleware import SESSION_STARTED_KEY
 from tipnet.web.accounts.models import Membership, User
 from tipnet.web.accounts.roles import Role

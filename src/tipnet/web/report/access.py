@@ -8,7 +8,7 @@ from django.http import Http404
 from tipnet.web.accounts.access import organisations_where, user_has_role
 from tipnet.web.accounts.models import User
 from tipnet.web.accounts.roles import Role
-from tipnet.web.report.models import Forwarding, Report
+from tipnet.web.report.models import Channel, Forwarding, Report
 
 
 def access_inbox(*, user: User) -> None:
@@ -45,7 +45,7 @@ def access_channels(*, user: User) -> None:
         raise Http404
 
 
-def access_channel(*, user: User, channel_id: int) -> "Channel":
+def access_channel(*, user: User, channel_id: int) -> Channel:
     from tipnet.web.report.models import Channel
 
     access_channels(user=user)

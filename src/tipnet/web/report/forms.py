@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tipnet.web.directory.prefectures import PREFECTURES
 from tipnet.web.report.models import Forwarding, Report
 
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

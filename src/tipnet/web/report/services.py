@@ -31,7 +31,6 @@ from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report.attachments import CleanFile
 from tipnet.web.report.export import forwarding_package
-from tipnet.web.report.notify import notify_new_report
 from tipnet.web.report.models import (
     Channel,
     Forwarding,
@@ -43,6 +42,8 @@ from tipnet.web.report.models import (
     ReportMessage,
     ReportNote,
 )
+from tipnet.web.report.notify import notify_new_report
+
 
 def retention_for(status: str) -> timedelta | None:
     """How long a report lives once it enters ``status`` (settings.TIPNET_RETENTION_DAYS, days by
@@ -142,7 +143,11 @@ def channel_save(*, actor: User, channel: Channel | None, slug: str, name: str, 
     """Create or change a channel's questionnaire (network admins); audited."""
     from django.utils.text import slugify
 
-    from tipnet.web.report.questionnaire import OPTIONAL_DEFAULTS, QuestionnaireError, parse_questions
+    from tipnet.web.report.questionnaire import (
+        OPTIONAL_DEFAULTS,
+        QuestionnaireError,
+        parse_questions,
+    )
 
     try:
         questions = parse_questions(questions_json)

@@ -13,7 +13,11 @@ from django.views.decorators.http import require_http_methods
 from tipnet.core.screening import default_catalogue
 from tipnet.web.accounts.access import staff_view
 from tipnet.web.screening import services
-from tipnet.web.screening.access import access_screening, access_screening_record, screening_organisation
+from tipnet.web.screening.access import (
+    access_screening,
+    access_screening_record,
+    screening_organisation,
+)
 from tipnet.web.screening.forms import StartForm
 from tipnet.web.screening.models import ScreeningRecord
 from tipnet.web.screening.selectors import screenings_visible
