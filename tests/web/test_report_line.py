@@ -100,6 +100,10 @@ def test_reporter_reads_reply_and_answers(operator) -> None:  # type: ignore[no-
     staff = sign_in(operator)
     page = staff.get(url("report:report", report.pk))
     assert page.status_code == 200 and SECRET_TEXT in page.content.decode()
+    # Triage shown in words, not codes (prefecture 21 is Gifu; 2-5 people).
+    assert "Gifu" in page.content.decode() and "2 to 5 people" in page.content.decode()
+    inbox_page = staff.get(url("report:inbox")).content.decode()
+    assert "Gifu" in inbox_page and "2 to 5 people" in inbox_page
     assert AuditEvent.objects.filter(action="record.read", target_type="report", target_id=str(report.pk)).exists()
     staff.post(url("report:report", report.pk), {"action": "message", "body": "Are you safe now? Can you tell us the town?"})
     staff.post(url("report:report", report.pk), {"action": "note", "body": "call labour inspection"})
@@ -215,6 +219,12 @@ def test_forward_with_age_records_a_disclosure(operator) -> None:  # type: ignor
     package = zipfile.ZipFile(io.BytesIO(pyrage.decrypt(response.content, [identity])))
     assert sorted(package.namelist()) == ["report.json", "report.pdf"]
     assert package.read("report.pdf").startswith(b"%PDF")
+    import pypdfium2
+
+    pdf_text = pypdfium2.PdfDocument(package.read("report.pdf"))[0].get_textpage().get_text_range()
+    # Words for people, not stored codes: kind, prefecture (21 = Gifu) and group size.
+    assert "Forced labour" in pdf_text and "Gifu" in pdf_text and "2 to 5 people" in pdf_text
+    assert "labour\n" not in pdf_text and "2-5" not in pdf_text
     document = json.loads(package.read("report.json"))
     assert document["what_happened"] == SECRET_TEXT
     flat = json.dumps(document)

@@ -83,7 +83,3 @@ def receipt_keys(digits: str, *, site_salt: bytes, pepper: str) -> tuple[str, by
     output = derive_key(f"{pepper}:{digits}".encode(), site_salt, size=64)
     return output[:32].hex(), output[32:]
 
-
-def receipt_lookup_hash(digits: str, *, site_salt: bytes, pepper: str) -> str:
-    """The stored Argon2id hash that finds a report from its receipt (hex)."""
-    return receipt_keys(digits, site_salt=site_salt, pepper=pepper)[0]

@@ -51,7 +51,6 @@ def staff_view(check: Callable[..., Any] | None = None) -> Callable[[Callable[..
                 check(user=request.user, **kwargs)
             return view(request, *args, **kwargs)
 
-        wrapper.staff_check = check  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

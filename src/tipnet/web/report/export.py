@@ -12,10 +12,23 @@ from typing import Any
 from django.template.loader import render_to_string
 
 
+def _labels(document: dict[str, Any]) -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    from tipnet.web.report.labels import triage_labels
+
+    return {
+        **triage_labels(kind=document["kind"], prefecture=document["prefecture"],
+                        victims=document["possible_victims"], children=document["children"]),
+        "staff": _("Reporting line"),
+        "reporter": _("Reporter"),
+    }
+
+
 def forwarding_pdf(document: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("report/forward_pdf.html", {"doc": document})
+    html = render_to_string("report/forward_pdf.html", {"doc": document, "label": _labels(document)})
     return HTML(string=html).write_pdf()
 
 

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from tipnet.core import crypto
 from tipnet.core.receipts import (
     ReceiptFormatError,
-    receipt_display,
     receipt_keys,
     receipt_new,
     receipt_normalise,
@@ -94,6 +93,17 @@ class ReportInput:
     danger_now: bool = False
     language: str = "ja"
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def report_input_from_form(cleaned: dict[str, Any], *, language: str, extra: dict[str, str] | None = None) -> ReportInput:
+    """The report form's cleaned data as a ReportInput; questions a channel hides are simply absent."""
+    return ReportInput(
+        what_happened=cleaned["what_happened"], how_known=cleaned.get("how_known", ""),
+        kind=cleaned.get("kind") or Report.Kind.NOT_SURE, prefecture=cleaned.get("prefecture", ""),
+        victims=cleaned.get("victims", ""), children=cleaned.get("children", ""),
+        nationality=cleaned.get("nationality", ""), danger_now=cleaned.get("danger_now", False),
+        language=language, extra=extra or {},
+    )
 
 
 @dataclass(frozen=True)
@@ -468,7 +478,3 @@ def report_purge(*, now: datetime | None = None) -> int:
             report.delete()
             count += 1
     return count
-
-
-def receipt_for_display(digits: str) -> str:
-    return receipt_display(digits)

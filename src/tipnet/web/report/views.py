@@ -34,6 +34,7 @@ from tipnet.web.report.forms import (
     StaffMessageForm,
     TriageForm,
 )
+from tipnet.web.report.labels import prefecture_label, triage_labels, victims_label
 from tipnet.web.report.models import Channel, Report
 from tipnet.web.report.questionnaire import add_channel_fields, extra_answers, parse_questions
 from tipnet.web.report.selectors import inbox
@@ -78,12 +79,8 @@ def report_form_view(request: HttpRequest, channel_slug: str | None = None) -> H
             try:
                 files, names = _clean_files(request, data.get("keep_files", False))
                 submission = services.report_submit(
-                    data=services.ReportInput(
-                        what_happened=data["what_happened"], how_known=data.get("how_known", ""),
-                        kind=data.get("kind") or Report.Kind.NOT_SURE, prefecture=data.get("prefecture", ""),
-                        victims=data.get("victims", ""), children=data.get("children", ""),
-                        nationality=data.get("nationality", ""), danger_now=data["danger_now"],
-                        language=get_language() or "ja", extra=extra_answers(data, questions),
+                    data=services.report_input_from_form(
+                        data, language=get_language() or "ja", extra=extra_answers(data, questions)
                     ),
                     files=files, file_names=names, channel=channel,
                 )
@@ -135,8 +132,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", Report.Status.NEW)
     if status not in Report.Status.values:
         status = Report.Status.NEW
+    reports = [(r, prefecture_label(r.prefecture), victims_label(r.victims)) for r in inbox(user=request.user, status=status)]
     return render(request, "report/inbox.html", {
-        "reports": inbox(user=request.user, status=status), "status": status, "statuses": Report.Status.choices,
+        "reports": reports, "status": status, "statuses": Report.Status.choices,
         "key_unlocked": current_private_key(request) is not None,
     })
 
@@ -151,11 +149,7 @@ def staff_entry_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             submission = services.report_submit(
-                data=services.ReportInput(
-                    what_happened=data["what_happened"], how_known=data["how_known"], kind=data["kind"],
-                    prefecture=data["prefecture"], victims=data["victims"], children=data["children"],
-                    nationality=data["nationality"], danger_now=data["danger_now"], language=get_language() or "ja",
-                ),
+                data=services.report_input_from_form(data, language=get_language() or "ja"),
                 files=[], file_names=[], source=source, actor=request.user,
             )
         except services.ReportError as error:
@@ -231,6 +225,8 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
         "triage_form": TriageForm(initial={"status": report.status, "kind": report.kind, "indicators": ", ".join(report.indicators)}),
         "forward_form": ForwardForm(queryset=_forward_targets()), "forwardings": report.forwardings.select_related("recipient"),
         "forwarding_form": ForwardingUpdateForm(), "colleagues": colleagues, "shown": show, "extra": extra,
+        "labels": triage_labels(kind=report.kind, prefecture=report.prefecture, victims=report.victims,
+                                children=report.children),
     }, status=400 if error else 200)
 
 
