@@ -7,6 +7,12 @@ process is reported too: on a shared machine it shows what the command costs wit
 and the BCa interval of the last run next to SparseMSE's.
 
 Run: ``uv run python bench/estimate_ukdat.py [--runs 5] [--data ../shared/data/mse/UKdat.csv]``
+
+The peer in the same run: with ``--peer-sparsemse SOURCE`` the benchmark also times SparseMSE's
+``estimatepopulation(table, nboot, iseed = 1234)`` once in R on the same table, where SOURCE is
+SparseMSE's ``R/routines.R`` (from the CRAN tarball) or ``installed`` for ``library(SparseMSE)``.
+R and lpSolve come from Debian (``apt-get install r-base-core r-cran-lpsolve``); SparseMSE itself is
+not shipped with tipnet.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,11 +34,38 @@ DEFAULT_DATA = (ROOT / ".." / "shared" / "data" / "mse" / "UKdat.csv").resolve()
 REFERENCE = {"estimate": 11417.99, "bca_low": 9266.96, "bca_high": 14306.76, "seconds": 532}
 
 
+R_DRIVER = """
+args <- commandArgs(TRUE)
+if (args[1] == "installed") library(SparseMSE) else source(args[1])
+z <- as.matrix(read.csv(args[2]))
+t0 <- proc.time()
+r <- estimatepopulation(z, nboot = as.integer(args[3]), iseed = 1234)
+t1 <- proc.time() - t0
+cat(sprintf("%.3f %.3f %.2f %.2f %.2f\\n", t1[["elapsed"]], t1[["user.self"]] + t1[["sys.self"]],
+            r$popest, r$BCaquantiles[["0.025"]], r$BCaquantiles[["0.975"]]))
+"""
+
+
+def run_peer(source: str, data: Path, nboot: int) -> dict[str, float]:
+    """Time SparseMSE in R on the same table (one run: it takes minutes)."""
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        raise SystemExit("--peer-sparsemse needs Rscript (Debian: r-base-core r-cran-lpsolve)")
+    proc = subprocess.run(
+        [rscript, "-e", R_DRIVER, "--args", source, str(data), str(nboot)],
+        capture_output=True, text=True, check=True,
+    )
+    wall, cpu, est, low, high = (float(v) for v in proc.stdout.split()[-5:])
+    return {"seconds": wall, "cpu": cpu, "estimate": est, "bca_low": low, "bca_high": high}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--nboot", type=int, default=1000)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--peer-sparsemse", metavar="SOURCE",
+                        help="SparseMSE's R/routines.R, or 'installed', to time it in this run")
     args = parser.parse_args()
     tipnet = Path(sys.executable).parent / "tipnet"
     cmd = [str(tipnet), "estimate", str(args.data), "--nboot", str(args.nboot), "--json"]
@@ -59,7 +93,13 @@ def main() -> None:
           f"BCa {out.get('bca_low', float('nan')):.0f}-{out.get('bca_high', float('nan')):.0f} "
           f"(SparseMSE {REFERENCE['bca_low']:.0f}-{REFERENCE['bca_high']:.0f}, "
           f"{REFERENCE['seconds']} s)")
-    print(f"speed-up over SparseMSE: {REFERENCE['seconds'] / median:.0f}x")
+    reference = dict(REFERENCE)
+    if args.peer_sparsemse:
+        peer = run_peer(args.peer_sparsemse, args.data, args.nboot)
+        reference.update(peer)
+        print(f"SparseMSE in this run: {peer['seconds']:.1f} s wall, {peer['cpu']:.1f} s CPU; "
+              f"estimate {peer['estimate']:.2f}; BCa {peer['bca_low']:.0f}-{peer['bca_high']:.0f}")
+    print(f"speed-up over SparseMSE: {reference['seconds'] / median:.0f}x")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,13 @@ bias-corrected and accelerated percentile method:
   ``a = sum n_j r_j^3 / (6 (sum n_j r_j^2)^1.5)``, ``r_j`` = weighted mean minus ``theta_(j)``.
 * Ends: the replicates' quantiles at ``Phi(z0 + (z0 + z_alpha) / (1 - a (z0 + z_alpha)))``, with
   R's ``quantile(type = 8)`` (numpy's ``median_unbiased``).
+* Monte-Carlo error of each end: the "internal" jackknife standard error of Efron & Narasimhan
+  (2020, J. Comput. Graph. Statist. 29(3):608-619; R package bcaboot, ``bcajack``): the
+  replicates are split at random into ``J`` groups, each end is recomputed with one group left
+  out, and the jackknife standard deviation of those ends is averaged over ``K`` random splits.
+  It says how much the end would move with another seed, which matters because the adjusted
+  level of a lower end is often far in the tail (0.13 % for UKdat_5, read between the smallest
+  and second-smallest of 1,000 replicates).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from scipy.special import ndtr, ndtri
 __all__ = [
     "DEFAULT_ALPHA",
     "BootstrapResult",
+    "bca_monte_carlo_se",
     "bca_quantiles",
     "jackknife_acceleration",
     "run_bootstrap",
@@ -57,6 +65,8 @@ class BootstrapResult:
         BCa interval ends by level (``alpha``), e.g. ``{0.025: ..., 0.975: ...}``.
     levels
         The adjusted percentile levels actually read off the replicates, by ``alpha``.
+    monte_carlo_se
+        Monte-Carlo standard error of each end, by ``alpha`` (:func:`bca_monte_carlo_se`).
     """
 
     nboot: int
@@ -66,6 +76,7 @@ class BootstrapResult:
     bias_z0: float
     quantiles: dict[float, float]
     levels: dict[float, float]
+    monte_carlo_se: dict[float, float] = field(default_factory=dict)
 
     @property
     def n_failed(self) -> int:
@@ -99,6 +110,43 @@ def bca_quantiles(
         {a: float(v) for a, v in zip(alpha, levels, strict=True)},
         z0,
     )
+
+
+def bca_monte_carlo_se(
+    bootreps: np.ndarray,
+    estimate: float,
+    acceleration: float,
+    alpha: tuple[float, ...],
+    *,
+    groups: int = 10,
+    repeats: int = 10,
+    seed: int | None = 0,
+) -> dict[float, float]:
+    """Monte-Carlo standard error of the BCa ends (Efron & Narasimhan 2020, ``bcajack``'s ``jacksd``).
+
+    The replicates are shuffled and split into ``groups`` groups; the ends (bias correction
+    included, acceleration fixed: it does not depend on the replicates) are recomputed with each
+    group left out, and the jackknife standard deviation ``sqrt((J - 1) / J * sum (e_j - e.)^2)``
+    is taken. This is averaged over ``repeats`` random splits to steady it. NaN where an end is
+    undefined or there are too few replicates (fewer than ``2 * groups``).
+    """
+    reps = np.asarray(bootreps, dtype=np.float64)
+    reps = reps[np.isfinite(reps)]
+    if reps.size < 2 * groups:
+        return dict.fromkeys(alpha, math.nan)
+    rng = np.random.default_rng(seed)
+    usable = reps.size - reps.size % groups
+    sds = np.zeros((repeats, len(alpha)))
+    for r in range(repeats):
+        split = rng.permutation(reps)[:usable].reshape(groups, -1)
+        ends = np.empty((groups, len(alpha)))
+        for j in range(groups):
+            rest = np.delete(split, j, axis=0).ravel()
+            quantiles, _levels, _z0 = bca_quantiles(rest, estimate, acceleration, alpha)
+            ends[j] = [quantiles[a] for a in alpha]
+        dev = ends - ends.mean(axis=0)
+        sds[r] = np.sqrt((groups - 1) / groups * np.sum(dev**2, axis=0))
+    return {a: float(v) for a, v in zip(alpha, sds.mean(axis=0), strict=True)}
 
 
 def jackknife_acceleration(y: np.ndarray, estimator: Estimator) -> tuple[float, np.ndarray]:
@@ -171,6 +219,7 @@ def run_bootstrap(
     if progress is not None:
         progress(total, total)
     quantiles, levels, z0 = bca_quantiles(reps, estimate, acceleration, alpha)
+    mc_se = bca_monte_carlo_se(reps, estimate, acceleration, alpha, seed=seed)
     return BootstrapResult(
         nboot=nboot,
         seed=seed,
@@ -179,4 +228,5 @@ def run_bootstrap(
         bias_z0=z0,
         quantiles=quantiles,
         levels=levels,
+        monte_carlo_se=mc_se,
     )

@@ -120,10 +120,20 @@ class MSEResult:
         """Upper end of the BCa interval at ``conf_level``, or ``None`` without a bootstrap."""
         return self._bca(1.0 - (1.0 - self.conf_level) / 2.0)
 
-    def _bca(self, level: float) -> float | None:
+    @property
+    def bca_low_mc_se(self) -> float | None:
+        """Monte-Carlo standard error of :attr:`bca_low` (how far another seed would move it)."""
+        return self._bca((1.0 - self.conf_level) / 2.0, "monte_carlo_se")
+
+    @property
+    def bca_high_mc_se(self) -> float | None:
+        """Monte-Carlo standard error of :attr:`bca_high`."""
+        return self._bca(1.0 - (1.0 - self.conf_level) / 2.0, "monte_carlo_se")
+
+    def _bca(self, level: float, attribute: str = "quantiles") -> float | None:
         if self.bootstrap is None:
             return None
-        for alpha, value in self.bootstrap.quantiles.items():
+        for alpha, value in getattr(self.bootstrap, attribute).items():
             if abs(alpha - level) < 1e-9:
                 return value
         return None
@@ -148,6 +158,8 @@ class MSEResult:
         if self.bootstrap is not None:
             out["bca_low"] = _num(self.bca_low)
             out["bca_high"] = _num(self.bca_high)
+            out["bca_low_mc_se"] = _num(self.bca_low_mc_se)
+            out["bca_high_mc_se"] = _num(self.bca_high_mc_se)
         out.update(
             {
                 "model": self.model_labels(),
@@ -177,6 +189,7 @@ class MSEResult:
                 "acceleration": _num(boot.acceleration),
                 "bias_z0": _num(boot.bias_z0),
                 "quantiles": {str(a): _num(v) for a, v in boot.quantiles.items()},
+                "monte_carlo_se": {str(a): _num(v) for a, v in boot.monte_carlo_se.items()},
             }
         return out
 
@@ -198,6 +211,10 @@ class MSEResult:
             lines.append(
                 f"{pct} BCa bootstrap interval: {_fmt(self.bca_low)} to {_fmt(self.bca_high)}"
                 f"   ({boot.nboot:,} replicates, seed {boot.seed}, model selection rerun in each)"
+            )
+            lines.append(
+                f"Monte-Carlo error of the BCa ends (how far another seed would move them): "
+                f"+/-{_fmt(self.bca_low_mc_se)} and +/-{_fmt(self.bca_high_mc_se)}"
             )
         else:
             lines.append("No bootstrap: the interval above ignores the uncertainty of choosing the model.")

@@ -95,7 +95,10 @@ def estimate_result_csv(run: EstimateRun) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["field", "value"])
-    for key in ("observed", "estimate", "dark_figure", "conf_level", "ci_low", "ci_high", "bca_low", "bca_high"):
+    for key in (
+        "observed", "estimate", "dark_figure", "conf_level", "ci_low", "ci_high",
+        "bca_low", "bca_high", "bca_low_mc_se", "bca_high_mc_se",
+    ):
         if key in result:
             writer.writerow([key, result[key]])
     writer.writerow(["model", " + ".join(result.get("model", [])) or "main effects only"])
