@@ -127,13 +127,22 @@ def bca_monte_carlo_se(
     The replicates are shuffled and split into ``groups`` groups; the ends (bias correction
     included, acceleration fixed: it does not depend on the replicates) are recomputed with each
     group left out, and the jackknife standard deviation ``sqrt((J - 1) / J * sum (e_j - e.)^2)``
-    is taken. This is averaged over ``repeats`` random splits to steady it. NaN where an end is
-    undefined or there are too few replicates (fewer than ``2 * groups``).
+    is taken. This is averaged over ``repeats`` random splits to steady it.
+
+    NaN where an end is undefined, where there are fewer than ``2 * groups`` replicates, or where
+    the end's adjusted level puts it beyond the most extreme replicate (``level * B < 1``): the end
+    is then that replicate itself, and leaving groups out cannot show how far the tail goes (with
+    200 replicates of UKdat_5 the lower end is the smallest one, and the jackknife would report
+    an absurdly small error).
     """
     reps = np.asarray(bootreps, dtype=np.float64)
     reps = reps[np.isfinite(reps)]
     if reps.size < 2 * groups:
         return dict.fromkeys(alpha, math.nan)
+    _ends, levels, _z0 = bca_quantiles(reps, estimate, acceleration, alpha)
+    resolvable = [
+        math.isfinite(levels[a]) and min(levels[a], 1.0 - levels[a]) * reps.size >= 1.0 for a in alpha
+    ]
     rng = np.random.default_rng(seed)
     usable = reps.size - reps.size % groups
     sds = np.zeros((repeats, len(alpha)))
@@ -146,7 +155,10 @@ def bca_monte_carlo_se(
             ends[j] = [quantiles[a] for a in alpha]
         dev = ends - ends.mean(axis=0)
         sds[r] = np.sqrt((groups - 1) / groups * np.sum(dev**2, axis=0))
-    return {a: float(v) for a, v in zip(alpha, sds.mean(axis=0), strict=True)}
+    return {
+        a: float(v) if ok else math.nan
+        for a, v, ok in zip(alpha, sds.mean(axis=0), resolvable, strict=True)
+    }
 
 
 def jackknife_acceleration(y: np.ndarray, estimator: Estimator) -> tuple[float, np.ndarray]:

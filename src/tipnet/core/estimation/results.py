@@ -213,8 +213,8 @@ class MSEResult:
                 f"   ({boot.nboot:,} replicates, seed {boot.seed}, model selection rerun in each)"
             )
             lines.append(
-                f"Monte-Carlo error of the BCa ends (how far another seed would move them): "
-                f"+/-{_fmt(self.bca_low_mc_se)} and +/-{_fmt(self.bca_high_mc_se)}"
+                "Monte-Carlo error of the BCa ends (how far another seed would move them): "
+                f"{_fmt_error(self.bca_low_mc_se)} and {_fmt_error(self.bca_high_mc_se)}"
             )
         else:
             lines.append("No bootstrap: the interval above ignores the uncertainty of choosing the model.")
@@ -232,6 +232,12 @@ def _num(value: float | None) -> float | None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def _fmt_error(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "not estimable (the end is the most extreme replicate: use more replicates)"
+    return f"+/-{value:,.0f}"
 
 
 def _fmt(value: float | None) -> str:

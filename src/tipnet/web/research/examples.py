@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 
-EXAMPLES: dict[str, str] = {
-    "UKdat_5": "UK 2013, five lists (Silverman 2014)",
-    "UKdat": "UK 2013, six lists (Silverman 2014)",
-    "Western": "U.S. western site (Farrell et al. 2019)",
-    "Kosovo": "Kosovo 1999 (Ball et al. 2002)",
-    "NewOrl_5_SparseMSE": "New Orleans, five lists (Bales, Murphy & Silverman 2020)",
+EXAMPLES: dict[str, Promise] = {  # labels are lazy translations
+    "UKdat_5": _("UK 2013, five lists (Silverman 2014)"),
+    "UKdat": _("UK 2013, six lists (Silverman 2014)"),
+    "Western": _("U.S. western site (Farrell et al. 2019)"),
+    "Kosovo": _("Kosovo 1999 (Ball et al. 2002)"),
+    "NewOrl_5_SparseMSE": _("New Orleans, five lists (Bales, Murphy & Silverman 2020)"),
 }
 
 

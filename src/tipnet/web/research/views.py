@@ -32,7 +32,7 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
                 title = upload.name
                 table_csv = services.table_text_from_upload(name=upload.name, data=upload.read())
             else:
-                title = EXAMPLES[data["example"]]
+                title = str(EXAMPLES[data["example"]])
                 table_csv = example_csv(data["example"])
             organisation = organisations_where(request.user, *RESEARCH_ROLES)[0]
             run = services.estimate_run_create(
@@ -74,6 +74,8 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
             "chart": chart,
             "warnings": [translate_note(note) for note in result.get("warnings", [])],
             "model": " + ".join(result.get("model", [])),
+            # None where an end is its most extreme replicate (the error cannot be estimated).
+            "mc_errors": [result.get("bca_low_mc_se"), result.get("bca_high_mc_se")],
         },
     )
 
