@@ -52,7 +52,7 @@ def run_peer(source: str, data: Path, nboot: int) -> dict[str, float]:
     if rscript is None:
         raise SystemExit("--peer-sparsemse needs Rscript (Debian: r-base-core r-cran-lpsolve)")
     proc = subprocess.run(
-        [rscript, "-e", R_DRIVER, "--args", source, str(data), str(nboot)],
+        [rscript, "-e", R_DRIVER, source, str(data), str(nboot)],
         capture_output=True, text=True, check=True,
     )
     wall, cpu, est, low, high = (float(v) for v in proc.stdout.split()[-5:])

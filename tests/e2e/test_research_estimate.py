@@ -25,7 +25,7 @@ def _open_estimate_page(page, tipnet_server) -> None:  # type: ignore[no-untyped
 def test_researcher_estimates_from_the_uk_example(page, tipnet_server, screenshots) -> None:  # type: ignore[no-untyped-def]
     _open_estimate_page(page, tipnet_server)
     page.get_by_label("Or use an example table").select_option("UKdat_5")
-    page.get_by_label("Bootstrap replicates").fill("200")
+    page.get_by_label("Bootstrap replicates").fill("1000")
     page.get_by_label("Random seed").fill("7")
     with page.expect_navigation():
         page.get_by_role("button", name="Estimate").click()

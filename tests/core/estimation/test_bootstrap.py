@@ -192,9 +192,9 @@ def test_bca_agrees_with_sparsemse(name: str, low: float, high: float, tol_low: 
         ("Western", {}, 1293, 3670, 0.10, 0.06),
         # Same paper Sec. 4.1: New Orleans, main effects only, (644, 1618).
         ("NewOrl_SparseMSE", {"pthresh": 0.0}, 644, 1618, 0.06, 0.06),
-        # Same paper: New Orleans, stepwise, (717, 1657). The lower end here is the smallest
-        # replicate (adjusted level < 0.1 %): our seed-to-seed SD is 11 %, so only the upper end
-        # is checked tightly.
+        # Same paper: New Orleans, stepwise, (717, 1657); SparseMSE 2.0.2 with seed 1234 gives
+        # 717.21 - 1,657.61. The lower end here is the smallest replicate (adjusted level
+        # < 0.1 %): our seed-to-seed SD is 11 %, so only the upper end is checked tightly.
         ("NewOrl_SparseMSE", {}, 717, 1657, 0.45, 0.06),
         # Silverman, Chan & Vincent (2024) Tables 3 and 6: Korea, all models, 95 % [128, 349].
         ("Korea", {"method": "bic"}, 128, 349, 0.06, 0.10),
@@ -210,10 +210,13 @@ def test_published_bca_intervals(name: str, kwargs: dict, low: float, high: floa
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=(
-    "CSV 2021 gives (589, 1703) for NewOrl_5; over 10 seeds we get (496, 1554) on average, a "
-    "gap larger than Monte-Carlo error at the upper end that we have not explained (the paper "
-    "predates SparseMSE 2.0; the reference runs of SparseMSE 2.0.2 were only made for UKdat)."))
 def test_published_bca_new_orleans_five_lists() -> None:
+    # CSV 2021 Sec. 4.1 gives (589, 1703) for NewOrl_5, and SparseMSE 2.0.2 with seed 1234 gives
+    # exactly that (588.82, 1703.69; test_sparsemse_replicates.py reproduces it on SparseMSE's own
+    # samples). That draw is a lucky one: 25.6 % of its replicates fall below the estimate, where
+    # 20,000 samples from R's rmultinom give 22.2 % and from numpy 22.4 %. SparseMSE's seeds 1-9
+    # average 519 (SD 43) and 1,587 (SD 59); ours over 40 seeds 526 (SD 43) and 1,582 (SD 68).
+    # Our seed 1234 gives 552 - 1,547. Tolerances: 3 SD.
     result = estimate(table("NewOrl_5_SparseMSE"), nboot=1000, seed=1234)
-    assert result.bca_high == pytest.approx(1703, rel=0.05)
+    assert result.bca_low == pytest.approx(589, rel=0.22)
+    assert result.bca_high == pytest.approx(1703, rel=0.13)
