@@ -51,3 +51,10 @@ def test_interview_two_languages_result_and_save(page: Page, tipnet_server, scre
     page.locator("button[name=action][value=save]").click()
     expect(page.locator("#determination")).to_have_text(determination)
     assert "/staff/screening/" in page.url and page.url.rstrip("/").split("/")[-1].isdigit()
+
+    # The saved screening is encrypted to the organisation's key; the caseworker's sign-in unlocked
+    # her share, so the list shows the reference (decrypted) and opening it shows the result again.
+    page.goto(f"/{staff_lang}/staff/screening/")
+    expect(page.locator("#screening-locked")).to_have_count(0)
+    page.get_by_role("link", name=f"E2E-{staff_lang}-{person_lang}").click()
+    expect(page.locator("#determination")).to_have_text(determination)

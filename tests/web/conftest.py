@@ -58,6 +58,28 @@ def signed_in_client(user: User) -> Client:
     return client
 
 
+def keyed_client(user: User, password: str = "correct horse battery 9") -> Client:
+    """A signed-in client whose session holds the user's unlocked private key, as the password step
+    of a real sign-in leaves it (split between the session and the HttpOnly cookie). Makes the
+    user's keyring first if they have none. No TOTP code is used, so it can be called repeatedly."""
+    import base64
+
+    from tipnet.core import crypto
+    from tipnet.web.accounts import keys
+
+    if keys.public_key_of(user) is None:
+        keys.keyring_create_for(user, password=password)
+    private_key = keys.keyring_unlock(user, password=password)
+    assert private_key is not None
+    client = signed_in_client(user)
+    cookie_key = crypto.new_key()
+    session = client.session
+    session[keys.SESSION_FIELD] = base64.b64encode(crypto.secret_encrypt(cookie_key, private_key)).decode()
+    session.save()
+    client.cookies[keys.COOKIE] = base64.urlsafe_b64encode(cookie_key).decode()
+    return client
+
+
 @pytest.fixture
 def client_for():  # type: ignore[no-untyped-def]
     return signed_in_client

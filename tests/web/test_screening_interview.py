@@ -7,11 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.web.conftest import make_staff, signed_in_client
+from tests.web.conftest import keyed_client, make_staff, signed_in_client
 from tipnet.core.screening import default_catalogue
-from tipnet.web.accounts.models import AuditEvent
+from tipnet.web.accounts import keys, orgkeys
+from tipnet.web.accounts.models import AuditEvent, User
 from tipnet.web.accounts.roles import Role
 from tipnet.web.screening.models import ScreeningRecord
+from tipnet.web.screening.sealing import payload_open
+
+PASSWORD = "correct horse battery 9"
 
 # A TITP worker: deceived about the job and wages, debt, passport taken, cannot leave (worked case).
 TITP_PRESENT = ["DR_JOB_NATURE", "DR_WAGES", "DR_CONDITIONS", "CR_DEBT_BONDAGE", "CR_DOC_CONFISCATION",
@@ -36,9 +40,18 @@ def interview_post(present: list[str], *, profile: str = "adult_labour", age: st
     return data
 
 
+def content_of(record: ScreeningRecord, reader: User) -> dict[str, object]:
+    """Decrypt a saved screening as ``reader`` without going through the audited service."""
+    private_key = keys.keyring_unlock(reader, password=PASSWORD)
+    assert private_key is not None
+    org_private = orgkeys.organisation_private_key(user=reader, private_key=private_key, organisation=record.organisation)
+    assert org_private is not None
+    return payload_open(private_key=org_private, sealed_key=bytes(record.sealed_key), ciphertext=bytes(record.ciphertext))
+
+
 @pytest.fixture
 def caseworker_client(staff):  # type: ignore[no-untyped-def]
-    return signed_in_client(staff[Role.CASEWORKER])
+    return keyed_client(staff[Role.CASEWORKER])
 
 
 def test_start_leads_to_a_two_language_interview(caseworker_client) -> None:  # type: ignore[no-untyped-def]
@@ -70,9 +83,10 @@ def test_save_result_then_every_read_is_audited(caseworker_client, staff) -> Non
     response = caseworker_client.post(url("screening:interview"), interview_post(TITP_PRESENT, action="save"))
     assert response.status_code == 302
     record = ScreeningRecord.objects.get()
-    assert record.status == "final" and record.result["determination"] == "indicators met"
+    content = content_of(record, staff[Role.CASEWORKER])
+    assert record.status == "final" and content["result"]["determination"] == "indicators met"
     assert record.catalogue_version == default_catalogue().version
-    assert record.notes == {"W_SAFE_NOW": "staying with a friend tonight"}
+    assert content["notes"] == {"W_SAFE_NOW": "staying with a friend tonight"}
     page = caseworker_client.get(response["Location"])
     assert page.status_code == 200 and b"Indicators of trafficking are met" in page.content
     reads = AuditEvent.objects.filter(action="record.read", target_type="screening", target_id=str(record.pk))
@@ -82,15 +96,17 @@ def test_save_result_then_every_read_is_audited(caseworker_client, staff) -> Non
     assert AuditEvent.objects.filter(action="screening.saved", target_id=str(record.pk)).exists()
 
 
-def test_draft_keeps_answers_and_can_be_finished(caseworker_client) -> None:  # type: ignore[no-untyped-def]
+def test_draft_keeps_answers_and_can_be_finished(caseworker_client, staff) -> None:  # type: ignore[no-untyped-def]
     response = caseworker_client.post(url("screening:interview"), interview_post(TITP_PRESENT[:3], action="draft"))
     record = ScreeningRecord.objects.get()
-    assert record.status == "draft" and record.result is None
+    assert record.status == "draft" and content_of(record, staff[Role.CASEWORKER])["result"] is None
     page = caseworker_client.get(response["Location"]).content.decode()
     assert 'name="q_DR_WAGES" value="yes" checked' in page
     caseworker_client.post(url("screening:record", record.pk), interview_post(TITP_PRESENT, action="save"))
     record.refresh_from_db()
-    assert record.status == "final" and record.result["determination"] == "indicators met"
+    content = content_of(record, staff[Role.CASEWORKER])
+    assert record.status == "final" and content["result"]["determination"] == "indicators met"
+    assert content["reference"] == "C-2026-017"
     assert ScreeningRecord.objects.count() == 1
 
 
@@ -104,14 +120,17 @@ def test_unanswered_questions_count_as_unknown_not_no(caseworker_client) -> None
     assert b"Not enough information yet" in response.content
 
 
-def test_other_organisations_cannot_open_a_screening(caseworker_client, organisations) -> None:  # type: ignore[no-untyped-def]
+def test_other_organisations_cannot_open_a_screening(caseworker_client, organisations, staff) -> None:  # type: ignore[no-untyped-def]
     caseworker_client.post(url("screening:interview"), interview_post(TITP_PRESENT, action="save"))
     record = ScreeningRecord.objects.get()
-    outsider = signed_in_client(make_staff("other_cw", organisations["other"], Role.CASEWORKER))
-    assert outsider.get(url("screening:record", record.pk)).status_code == 404
-    assert outsider.post(url("screening:record", record.pk), interview_post([], action="save")).status_code == 404
+    before = bytes(record.ciphertext)
+    outsider_user = make_staff("other_cw", organisations["other"], Role.CASEWORKER)
+    for outsider in (signed_in_client(outsider_user), keyed_client(outsider_user)):
+        assert outsider.get(url("screening:record", record.pk)).status_code == 404
+        assert outsider.post(url("screening:record", record.pk), interview_post([], action="save")).status_code == 404
     record.refresh_from_db()
-    assert record.result["determination"] == "indicators met"
+    assert bytes(record.ciphertext) == before
+    assert content_of(record, staff[Role.CASEWORKER])["result"]["determination"] == "indicators met"
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

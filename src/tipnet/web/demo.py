@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import keyring_create_for
 from tipnet.web.accounts.models import Membership, Organisation, User
+from tipnet.web.accounts.orgkeys import organisation_key_ensure
 from tipnet.web.accounts.roles import OrganisationType, Role
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -85,6 +86,10 @@ def demo_load() -> list[DemoLogin]:
         logins.append(
             DemoLogin(username, DEMO_PASSWORD, role, org_name, secret, device.config_url if device else "")
         )
+    # After the users, so that each organisation's key is sealed to its demo members at once
+    # (organisations without a demo member get theirs when a member first needs it).
+    for organisation in organisations.values():
+        organisation_key_ensure(organisation=organisation)
     _demo_receiver_key(organisations["Demo Prefectural Police"])
     from tipnet.web.directory.seed import directory_seed
 

@@ -42,6 +42,9 @@ class Action:
     AUDIT_VIEWED = "audit.viewed"
     ESTIMATE_RUN = "estimate.run"
     SCREENING_SAVED = "screening.saved"
+    KEY_SHARED = "key.shared"
+    KEY_SHARE_REMOVED = "key.share_removed"
+    ORGANISATION_KEY_CREATED = "organisation.key_created"
 
 
 def _lock_chain() -> None:

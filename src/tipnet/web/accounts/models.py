@@ -147,3 +147,34 @@ class StaffKeyring(models.Model):
     recovery_salt = models.BinaryField()
     private_by_recovery = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class OrganisationKey(models.Model):
+    """An organisation's X25519 public key, for records the whole organisation reads (screenings).
+
+    Only the public key is stored here, so anyone in the organisation can write a record without
+    holding any secret; the private key exists only sealed to each member (OrganisationKeyShare).
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="key")
+    public_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class OrganisationKeyShare(models.Model):
+    """The organisation's private key sealed (crypto.seal) to one member's keyring public key.
+
+    A member can read the organisation's records only with a share; shares are made when the key
+    is created and, for members who join later, at a key-holding colleague's next sign-in.
+    Offboarding and ending the membership delete the share.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="key_shares")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organisation_key_shares")
+    sealed_private = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="unique_organisation_key_share")
+        ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import keyring_create_for
 from tipnet.web.accounts.models import Invitation, LoginThrottle, Membership, Organisation, User
@@ -252,6 +253,9 @@ def user_offboard(*, actor: User, user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
     roles = list(user.memberships.values_list("organisation_id", "role"))
     user.memberships.all().delete()
+    # Without a membership the shares would only be a way back in; the organisations' records stay
+    # readable by the colleagues who hold their own shares.
+    orgkeys.organisation_shares_remove(actor=actor, user=user)
     _end_sessions(user)
     audit_record(
         actor=actor, action=Action.USER_OFFBOARDED, target_type="user", target_id=user.pk,
@@ -260,7 +264,12 @@ def user_offboard(*, actor: User, user: User) -> None:
 
 
 @transaction.atomic
-def membership_grant(*, actor: User, user: User, organisation: Organisation, role: str) -> Membership:
+def membership_grant(
+    *, actor: User, user: User, organisation: Organisation, role: str, actor_private_key: bytes | None = None
+) -> Membership:
+    """Give ``user`` a role. If the actor's unlocked key is at hand (from their session) and they
+    hold the organisation's key, the new member gets their share now instead of at a colleague's
+    next sign-in."""
     if role not in Role.values:
         raise AccountError(_("Unknown role."))
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
@@ -269,16 +278,25 @@ def membership_grant(*, actor: User, user: User, organisation: Organisation, rol
             actor=actor, action=Action.ROLE_GRANTED, organisation=organisation, target_type="user",
             target_id=user.pk, details={"role": role},
         )
+    if actor_private_key is not None:
+        orgkeys.organisation_share_grant(
+            actor=actor, private_key=actor_private_key, organisation=organisation, user=user
+        )
     return membership
 
 
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership) -> None:
+    """End one role. The organisation key share goes with the last role in that organisation."""
     audit_record(
         actor=actor, action=Action.ROLE_REVOKED, organisation=membership.organisation, target_type="user",
         target_id=membership.user_id, details={"role": membership.role},
     )
     membership.delete()
+    if not Membership.objects.filter(user_id=membership.user_id, organisation_id=membership.organisation_id).exists():
+        orgkeys.organisation_shares_remove(
+            actor=actor, user=membership.user, organisations=[membership.organisation]
+        )
 
 
 @transaction.atomic
@@ -304,4 +322,6 @@ def user_create_admin(*, username: str, password: str, organisation_name: str) -
         actor=None, action=Action.ROLE_GRANTED, organisation=organisation, target_type="user",
         target_id=user.pk, details={"role": Role.NETWORK_ADMIN, "via": "createadmin"},
     )
+    # After the membership, so that the new admin holds a share of a newly made key.
+    orgkeys.organisation_key_ensure(organisation=organisation)
     return user

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from tipnet.web.accounts import access, keys, selectors, services
+from tipnet.web.accounts import access, keys, orgkeys, selectors, services
 from tipnet.web.accounts.audit import Action, audit_record, audit_verify
 from tipnet.web.accounts.forms import (
     CodeForm,
@@ -52,6 +52,11 @@ def _finish_sign_in(request: HttpRequest, user: User, device: object) -> None:
     user.is_verified = lambda: True  # type: ignore[method-assign]
     request.session[SESSION_STARTED_KEY] = time.time()
     request.session[PENDING_NEXT] = next_url
+    # The password step unlocked the key; share the organisations' keys with colleagues who joined
+    # since, only now that both factors are passed.
+    private_key = keys.current_private_key(request)
+    if private_key is not None:
+        orgkeys.organisation_shares_grant_pending(user=user, private_key=private_key)
 
 
 def _next_or_home(request: HttpRequest) -> HttpResponse:
@@ -191,7 +196,11 @@ def user_offboard_view(request: HttpRequest, user_id: int) -> HttpResponse:
     target = access.access_manage_user(user=request.user, user_id=user_id)
     if request.POST.get("confirm") != "yes":
         # One click must not end someone's access by mistake: ask once more.
-        return render(request, "accounts/confirm_offboard.html", {"target": target})
+        return render(
+            request,
+            "accounts/confirm_offboard.html",
+            {"target": target, "sole_key_holder_of": orgkeys.organisations_only_held_by(user=target)},
+        )
     try:
         services.user_offboard(actor=request.user, user=target)
     except services.AccountError as failure:

@@ -1,7 +1,9 @@
 """A saved screening: special-care personal information, visible to its organisation's caseworkers.
 
 A screening that is never saved leaves nothing in the database (the interview and result pages carry
-the answers in the form itself).
+the answers in the form itself). A saved one is encrypted: only what lists and access need stays in
+clear; the reference, answers, welfare checks, notes and result are a payload under a random record
+key sealed to the organisation's public key (see ``sealing`` and ``accounts.orgkeys``).
 """
 
 from __future__ import annotations
@@ -22,15 +24,13 @@ class ScreeningRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
-    reference = models.CharField(_("reference"), max_length=64, blank=True)
     staff_language = models.CharField(max_length=8)
     person_language = models.CharField(max_length=8)
     profile = models.CharField(max_length=16, blank=True)
-    answers = models.JSONField(default=dict)
-    welfare = models.JSONField(default=dict)
-    notes = models.JSONField(default=dict)
-    result = models.JSONField(null=True, blank=True)
     catalogue_version = models.CharField(max_length=32)
+    # crypto.seal(organisation public key, record key) and secret_encrypt(record key, JSON payload).
+    sealed_key = models.BinaryField(default=b"")
+    ciphertext = models.BinaryField(default=b"")
 
     class Meta:
         ordering = ["-updated_at"]

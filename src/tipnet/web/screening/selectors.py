@@ -11,7 +11,10 @@ from tipnet.web.screening.models import ScreeningRecord
 
 
 def screenings_visible(*, user: User) -> QuerySet[ScreeningRecord]:
-    """Saved screenings of the caseworker's organisations (list shows no content, only references)."""
-    return ScreeningRecord.objects.filter(organisation__in=organisations_where(user, *SCREENING_ROLES)).only(
-        "pk", "reference", "status", "updated_at", "catalogue_version"
+    """Saved screenings of the caseworker's organisations. The list shows no content but the
+    reference, which is inside the encrypted payload (``services.screening_references``)."""
+    return ScreeningRecord.objects.filter(organisation__in=organisations_where(user, *SCREENING_ROLES)).select_related(
+        "organisation"
+    ).only(
+        "pk", "organisation", "status", "updated_at", "catalogue_version", "sealed_key", "ciphertext"
     )

@@ -1,7 +1,9 @@
 """The guided interview: turn the interview form into engine answers, evaluate, save (audited).
 
 The rules live in ``tipnet.core.screening``; this module only maps form fields to its input and
-stores what the caseworker chose to save.
+stores what the caseworker chose to save, encrypted to the organisation's key: saving needs only
+the organisation's public key, reading needs the reader's share of its private key
+(``accounts.orgkeys``), opened with the private key their sign-in left in the session.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from tipnet.core.screening import (
     parse_answers,
     screen,
 )
+from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.screening.models import ScreeningRecord
+from tipnet.web.screening.sealing import PayloadError, payload_open, payload_seal
 
 TRI_STATE = ("yes", "no", "unknown")
 MAX_NOTE = 2000
@@ -34,6 +38,34 @@ ALL_PROFILES = "all"
 
 class ScreeningFormError(Exception):
     """A bad value in the interview form; the message is translated and names the question."""
+
+
+class ScreeningLocked(Exception):
+    """The reader cannot open the organisation's records yet (no share, or no key in the session).
+    The message is translated."""
+
+
+class ScreeningUnreadable(Exception):
+    """The stored content cannot be decrypted (changed bytes, or a key that no longer exists).
+    The message is translated."""
+
+
+@dataclass(frozen=True)
+class ScreeningContent:
+    """The decrypted part of a saved screening; exists only in memory."""
+
+    reference: str
+    answers: dict[str, object]
+    welfare: dict[str, str]
+    notes: dict[str, str]
+    result: dict[str, object] | None
+
+
+def screening_locked_message() -> str:
+    return _(
+        "Your access to your organisation's records is not set up yet. "
+        "It is shared with you at a colleague's next sign-in."
+    )
 
 
 @dataclass(frozen=True)
@@ -165,20 +197,31 @@ def screening_save(
     reference: str,
     final: bool,
 ) -> ScreeningRecord:
-    """Save a draft or a result. Only saved screenings are stored; each save is audited."""
+    """Save a draft or a result. Only saved screenings are stored, encrypted; each save is audited.
+
+    Writing needs only the organisation's public key (made here if the organisation has none yet),
+    so any caseworker can save; each save seals a fresh record key."""
+    org_key = orgkeys.organisation_key_ensure(organisation=organisation)
+    if org_key is None:
+        raise ScreeningLocked(_(
+            "This screening cannot be saved yet: nobody in your organisation has an encryption key. "
+            "Ask your organisation's admin."
+        ))
     result = screening_evaluate(answers=answers) if final else None
     if record is None:
         record = ScreeningRecord(organisation=organisation, created_by=actor)
     record.status = ScreeningRecord.Status.FINAL if final else ScreeningRecord.Status.DRAFT
-    record.reference = reference.strip()[:64]
     record.staff_language = staff_language
     record.person_language = person_language
     record.profile = profile
-    record.answers = answers.raw
-    record.welfare = answers.welfare
-    record.notes = answers.notes
-    record.result = result.to_dict() if result is not None else None
     record.catalogue_version = default_catalogue().version
+    record.sealed_key, record.ciphertext = payload_seal(public_key=bytes(org_key.public_key), payload={
+        "reference": reference.strip()[:64],
+        "answers": answers.raw,
+        "welfare": answers.welfare,
+        "notes": answers.notes,
+        "result": result.to_dict() if result is not None else None,
+    })
     record.save()
     audit_record(
         actor=actor, action=Action.SCREENING_SAVED, organisation=organisation, target_type="screening",
@@ -187,8 +230,70 @@ def screening_save(
     return record
 
 
-def screening_read(*, actor: User, record: ScreeningRecord) -> ScreeningRecord:
-    """Every read of a saved screening is audited (special-care personal information)."""
+def _organisation_private_key(*, user: User, private_key: bytes | None, organisation: Organisation) -> bytes:
+    if private_key is None:
+        raise ScreeningLocked(screening_locked_message())
+    org_private = orgkeys.organisation_private_key(user=user, private_key=private_key, organisation=organisation)
+    if org_private is None:
+        raise ScreeningLocked(screening_locked_message())
+    return org_private
+
+
+def _open(record: ScreeningRecord, org_private: bytes) -> ScreeningContent:
+    try:
+        payload = payload_open(
+            private_key=org_private, sealed_key=bytes(record.sealed_key), ciphertext=bytes(record.ciphertext)
+        )
+    except PayloadError as error:
+        raise ScreeningUnreadable(_(
+            "This saved screening cannot be decrypted: its stored data was changed or damaged. "
+            "Nothing of it is shown. Tell your organisation's admin."
+        )) from error
+    return ScreeningContent(
+        reference=str(payload["reference"] or ""),
+        answers=dict(payload["answers"] or {}),
+        welfare=dict(payload["welfare"] or {}),
+        notes=dict(payload["notes"] or {}),
+        result=payload["result"],
+    )
+
+
+def screening_read(*, actor: User, record: ScreeningRecord, private_key: bytes | None) -> ScreeningContent:
+    """Decrypt a saved screening for ``actor`` (access already checked). Every read is audited
+    (special-care personal information); a read that fails decrypts nothing and is not a read.
+
+    ``private_key`` is the actor's unlocked key from the session (None if it is not there)."""
+    org_private = _organisation_private_key(user=actor, private_key=private_key, organisation=record.organisation)
+    content = _open(record, org_private)
     audit_record(actor=actor, action=Action.RECORD_READ, organisation=record.organisation,
                  target_type="screening", target_id=record.pk)
-    return record
+    return content
+
+
+def screening_references(
+    *, user: User, private_key: bytes | None, records: list[ScreeningRecord]
+) -> dict[int, str]:
+    """The references for the list of saved screenings, where the user can open them (record id to
+    reference; missing when locked or unreadable). Showing a reference is not a read of the record,
+    as before encryption; the full content is opened and audited only by ``screening_read``."""
+    references: dict[int, str] = {}
+    keys_by_org: dict[int, bytes | None] = {}
+    for record in records:
+        if record.organisation_id not in keys_by_org:
+            keys_by_org[record.organisation_id] = (
+                orgkeys.organisation_private_key(user=user, private_key=private_key, organisation=record.organisation)
+                if private_key is not None else None
+            )
+        org_private = keys_by_org[record.organisation_id]
+        if org_private is None:
+            continue
+        try:
+            references[record.pk] = _open(record, org_private).reference
+        except ScreeningUnreadable:
+            continue
+    return references
+
+
+def screening_access_ready(*, user: User, private_key: bytes | None, organisation: Organisation) -> bool:
+    """Whether the user can open the organisation's saved screenings in this session."""
+    return private_key is not None and orgkeys.organisation_has_share(user=user, organisation=organisation)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tipnet.core.screening import default_catalogue
 from tipnet.web.accounts.access import staff_view
+from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.screening import services
 from tipnet.web.screening.access import (
     access_screening,
@@ -41,8 +42,16 @@ def start_view(request: HttpRequest) -> HttpResponse:
         if data["reference"]:
             query["reference"] = data["reference"]
         return redirect(reverse("screening:interview") + "?" + urlencode(query))
-    records = screenings_visible(user=request.user)[:30]
-    return render(request, "screening/start.html", {"form": form, "records": records}, status=400 if form.errors else 200)
+    records = list(screenings_visible(user=request.user)[:30])
+    private_key = current_private_key(request)
+    references = services.screening_references(user=request.user, private_key=private_key, records=records)
+    rows = [(record, references.get(record.pk, "")) for record in records]
+    ready = services.screening_access_ready(
+        user=request.user, private_key=private_key, organisation=screening_organisation(user=request.user)
+    )
+    locked = "" if ready else services.screening_locked_message()
+    return render(request, "screening/start.html", {"form": form, "rows": rows, "locked": locked},
+                  status=400 if form.errors else 200)
 
 
 def _context(*, request: HttpRequest, profile: str, person_language: str, reference: str,
@@ -112,11 +121,17 @@ def _handle_post(request: HttpRequest, *, profile: str, person_language: str, re
     action = request.POST.get("action", "result")
     if action in ("draft", "save"):
         organisation = record.organisation if record else screening_organisation(user=request.user)
-        saved = services.screening_save(
-            actor=request.user, organisation=organisation, record=record, answers=answers,
-            staff_language=_staff_language(), person_language=person_language, profile=profile,
-            reference=reference, final=action == "save",
-        )
+        try:
+            saved = services.screening_save(
+                actor=request.user, organisation=organisation, record=record, answers=answers,
+                staff_language=_staff_language(), person_language=person_language, profile=profile,
+                reference=reference, final=action == "save",
+            )
+        except services.ScreeningLocked as error:
+            # Nothing typed is lost: the answers stay in the form.
+            context = _context(request=request, profile=profile, person_language=person_language, reference=reference,
+                               raw=answers.raw, notes=answers.notes, error=str(error), record=record)
+            return render(request, "screening/interview.html", context, status=409)
         return redirect("screening:record", record_id=saved.pk)
     result = services.screening_evaluate(answers=answers).to_dict()
     return render(request, "screening/result.html", _result_context(
@@ -174,13 +189,20 @@ def _palermo_rows(palermo: dict[str, object]) -> list[tuple[str, str, str]]:
 def record_view(request: HttpRequest, record_id: int) -> HttpResponse:
     record = access_screening_record(user=request.user, record_id=record_id)
     if request.method == "POST":
+        # Saving needs only the organisation's public key; the reference comes back with the form.
         return _handle_post(request, profile=record.profile, person_language=record.person_language,
-                            reference=record.reference, record=record)
-    services.screening_read(actor=request.user, record=record)
-    if record.result is not None and "edit" not in request.GET:
+                            reference=request.POST.get("reference", "")[:64], record=record)
+    try:
+        content = services.screening_read(actor=request.user, record=record, private_key=current_private_key(request))
+    except services.ScreeningLocked as error:
+        return render(request, "screening/unavailable.html", {"message": str(error), "record": record})
+    except services.ScreeningUnreadable as error:
+        return render(request, "screening/unavailable.html", {"message": str(error), "record": record,
+                                                              "damaged": True}, status=409)
+    if content.result is not None and "edit" not in request.GET:
         return render(request, "screening/result.html", _result_context(
-            result=record.result, notes=record.notes, profile=record.profile, person_language=record.person_language,
-            reference=record.reference, record=record, post=None))
+            result=content.result, notes=content.notes, profile=record.profile, person_language=record.person_language,
+            reference=content.reference, record=record, post=None))
     context = _context(request=request, profile=record.profile, person_language=record.person_language,
-                       reference=record.reference, raw=record.answers, notes=record.notes, record=record)
+                       reference=content.reference, raw=content.answers, notes=content.notes, record=record)
     return render(request, "screening/interview.html", context)

@@ -1,0 +1,179 @@
+"""Organisation keys: one X25519 key pair per organisation, its private key shared member by member.
+
+Why: records that belong to a whole organisation (saved screenings now, cases later) must be readable
+by its caseworkers without being readable from a copy of the database. Each record gets its own
+random key sealed to the organisation's public key, so writing needs no secret at all; reading needs
+the organisation's private key, which is stored only sealed to each member's keyring public key
+(``OrganisationKeyShare``). A member unseals their share with the private key that sign-in put in
+the session (``keys.current_private_key``).
+
+Nobody but a member who already holds the key can give it to someone else, so a colleague who
+joins later receives a share at the next sign-in of any key-holding colleague
+(``organisation_shares_grant_pending``). Offboarding and ending a membership delete the share.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from tipnet.core import crypto
+from tipnet.web.accounts.audit import Action, audit_record
+from tipnet.web.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationKey,
+    OrganisationKeyShare,
+    StaffKeyring,
+    User,
+)
+
+
+def _members_with_keyring(organisation: Organisation) -> QuerySet[StaffKeyring]:
+    """Keyrings of the organisation's active members (a member may hold several roles: one each)."""
+    member_ids = Membership.objects.filter(organisation=organisation, user__is_active=True).values("user_id")
+    return StaffKeyring.objects.filter(user_id__in=member_ids).select_related("user")
+
+
+def organisation_public_key(*, organisation: Organisation) -> bytes | None:
+    row = OrganisationKey.objects.filter(organisation=organisation).only("public_key").first()
+    return bytes(row.public_key) if row else None
+
+
+@transaction.atomic
+def organisation_key_ensure(*, organisation: Organisation) -> OrganisationKey | None:
+    """The organisation's key, made now if missing, with its private key sealed to every member
+    who has a keyring (only their public keys are needed; the private key is then forgotten).
+
+    Returns None, and makes nothing, while no member has a keyring: a key nobody holds would lock
+    away everything written to it. For the same reason an existing key of which nobody holds a
+    share any more (the last holder left) is replaced: records written to it were already
+    unreadable, and the organisation can start again.
+    """
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    existing = OrganisationKey.objects.filter(organisation=organisation).first()
+    if existing is not None and OrganisationKeyShare.objects.filter(organisation=organisation).exists():
+        return existing
+    keyrings = list(_members_with_keyring(organisation))
+    if not keyrings:
+        return existing
+    public, private = crypto.new_keypair()
+    if existing is None:
+        existing = OrganisationKey.objects.create(organisation=organisation, public_key=public)
+        replaced = False
+    else:
+        existing.public_key = public
+        existing.save(update_fields=["public_key"])
+        replaced = True
+    OrganisationKeyShare.objects.filter(organisation=organisation).delete()
+    OrganisationKeyShare.objects.bulk_create(
+        OrganisationKeyShare(organisation=organisation, user=ring.user, sealed_private=crypto.seal(bytes(ring.public_key), private))
+        for ring in keyrings
+    )
+    audit_record(
+        actor=None, action=Action.ORGANISATION_KEY_CREATED, organisation=organisation,
+        details={"shares": len(keyrings), "replaced": replaced},
+    )
+    return existing
+
+
+def organisations_only_held_by(*, user: User) -> list[Organisation]:
+    """Organisations whose key only ``user`` holds: closing their account or ending their last
+    role there makes every record sealed to that key unreadable for good (nobody else can open
+    it, and no one can re-share it). The offboarding page warns with this list; the remedy is for
+    the user to sign in once, which shares the key with colleagues who have a keyring."""
+    held = OrganisationKeyShare.objects.filter(user=user).values("organisation_id")
+    others = (
+        OrganisationKeyShare.objects.filter(organisation_id__in=held)
+        .exclude(user=user)
+        .values("organisation_id")
+    )
+    return list(Organisation.objects.filter(pk__in=held).exclude(pk__in=others).order_by("name"))
+
+
+def organisation_has_share(*, user: User, organisation: Organisation) -> bool:
+    return OrganisationKeyShare.objects.filter(user=user, organisation=organisation).exists()
+
+
+def organisation_private_key(*, user: User, private_key: bytes, organisation: Organisation) -> bytes | None:
+    """The organisation's private key from the user's share, or None if the user has no share yet.
+
+    A share that the user's key cannot open (only if their keyring were replaced) also gives None:
+    the caller shows "not set up yet" rather than an error about the record.
+    """
+    share = OrganisationKeyShare.objects.filter(user=user, organisation=organisation).first()
+    if share is None:
+        return None
+    try:
+        return crypto.unseal(private_key, bytes(share.sealed_private))
+    except crypto.DecryptionError:
+        return None
+
+
+@transaction.atomic
+def organisation_share_grant(
+    *, actor: User, private_key: bytes, organisation: Organisation, user: User
+) -> bool:
+    """Seal the organisation's key to ``user`` if the actor holds it and the user has a keyring and
+    a membership but no share yet. True if a share was made. Audited."""
+    if not Membership.objects.filter(organisation=organisation, user=user, user__is_active=True).exists():
+        return False
+    if OrganisationKeyShare.objects.filter(organisation=organisation, user=user).exists():
+        return False
+    ring = StaffKeyring.objects.filter(user=user).only("public_key").first()
+    if ring is None:
+        return False
+    org_private = organisation_private_key(user=actor, private_key=private_key, organisation=organisation)
+    if org_private is None:
+        return False
+    OrganisationKeyShare.objects.create(
+        organisation=organisation, user=user, sealed_private=crypto.seal(bytes(ring.public_key), org_private)
+    )
+    audit_record(actor=actor, action=Action.KEY_SHARED, organisation=organisation, target_type="user", target_id=user.pk)
+    return True
+
+
+@transaction.atomic
+def organisation_shares_grant_pending(*, user: User, private_key: bytes) -> int:
+    """After ``user`` signed in (their key is unlocked): give every colleague who has a keyring but
+    no share of an organisation the user holds a share of. Returns the number of shares made."""
+    granted = 0
+    for share in OrganisationKeyShare.objects.filter(user=user).select_related("organisation"):
+        organisation = share.organisation
+        try:
+            org_private = crypto.unseal(private_key, bytes(share.sealed_private))
+        except crypto.DecryptionError:
+            continue
+        holders = OrganisationKeyShare.objects.filter(organisation=organisation).values("user_id")
+        for ring in _members_with_keyring(organisation).exclude(user_id__in=holders):
+            OrganisationKeyShare.objects.create(
+                organisation=organisation, user=ring.user,
+                sealed_private=crypto.seal(bytes(ring.public_key), org_private),
+            )
+            audit_record(
+                actor=user, action=Action.KEY_SHARED, organisation=organisation, target_type="user",
+                target_id=ring.user_id,
+            )
+            granted += 1
+    return granted
+
+
+@transaction.atomic
+def organisation_shares_remove(*, actor: User | None, user: User, organisations: list[Organisation] | None = None) -> int:
+    """Delete the user's shares (all, or of the given organisations). Audited per organisation.
+
+    The organisation's key itself stays: the user may have copied it while a member, which only a
+    new key for new records would address; a departed member's access to the database is what the
+    sign-in and session controls take away."""
+    shares = OrganisationKeyShare.objects.filter(user=user)
+    if organisations is not None:
+        shares = shares.filter(organisation__in=organisations)
+    removed = 0
+    for share in shares.select_related("organisation"):
+        audit_record(
+            actor=actor, action=Action.KEY_SHARE_REMOVED, organisation=share.organisation, target_type="user",
+            target_id=user.pk,
+        )
+        share.delete()
+        removed += 1
+    return removed
