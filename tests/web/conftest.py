@@ -62,9 +62,6 @@ def keyed_client(user: User, password: str = "correct horse battery 9") -> Clien
     """A signed-in client whose session holds the user's unlocked private key, as the password step
     of a real sign-in leaves it (split between the session and the HttpOnly cookie). Makes the
     user's keyring first if they have none. No TOTP code is used, so it can be called repeatedly."""
-    import base64
-
-    from tipnet.core import crypto
     from tipnet.web.accounts import keys
 
     if keys.public_key_of(user) is None:
@@ -72,11 +69,9 @@ def keyed_client(user: User, password: str = "correct horse battery 9") -> Clien
     private_key = keys.keyring_unlock(user, password=password)
     assert private_key is not None
     client = signed_in_client(user)
-    cookie_key = crypto.new_key()
     session = client.session
-    session[keys.SESSION_FIELD] = base64.b64encode(crypto.secret_encrypt(cookie_key, private_key)).decode()
+    session[keys.SESSION_FIELD], client.cookies[keys.COOKIE] = keys.split_private_key(private_key)
     session.save()
-    client.cookies[keys.COOKIE] = base64.urlsafe_b64encode(cookie_key).decode()
     return client
 
 

@@ -65,12 +65,18 @@ def keyring_recover(user: User, *, recovery_code: str, new_password: str) -> byt
     return private
 
 
-def remember_private_key(request: HttpRequest, response: HttpResponse, private_key: bytes) -> None:
+def split_private_key(private_key: bytes) -> tuple[str, str]:
+    """(session value, cookie value): the key encrypted under a fresh random key, and that key."""
     cookie_key = crypto.new_key()
-    request.session[SESSION_FIELD] = base64.b64encode(crypto.secret_encrypt(cookie_key, private_key)).decode()
+    sealed = base64.b64encode(crypto.secret_encrypt(cookie_key, private_key)).decode()
+    return sealed, base64.urlsafe_b64encode(cookie_key).decode()
+
+
+def remember_private_key(request: HttpRequest, response: HttpResponse, private_key: bytes) -> None:
+    request.session[SESSION_FIELD], cookie_value = split_private_key(private_key)
     response.set_cookie(
         COOKIE if not settings.SESSION_COOKIE_SECURE else "__Host-" + COOKIE,
-        base64.urlsafe_b64encode(cookie_key).decode(),
+        cookie_value,
         httponly=True,
         secure=settings.SESSION_COOKIE_SECURE,
         samesite="Strict",

@@ -35,6 +35,15 @@ def _members_with_keyring(organisation: Organisation) -> QuerySet[StaffKeyring]:
     return StaffKeyring.objects.filter(user_id__in=member_ids).select_related("user")
 
 
+def _share_create(*, actor: User, organisation: Organisation, ring: StaffKeyring, org_private: bytes) -> None:
+    """Seal the organisation's private key to one member's keyring (audited as ``key.shared``)."""
+    OrganisationKeyShare.objects.create(
+        organisation=organisation, user=ring.user, sealed_private=crypto.seal(bytes(ring.public_key), org_private)
+    )
+    audit_record(actor=actor, action=Action.KEY_SHARED, organisation=organisation, target_type="user",
+                 target_id=ring.user_id)
+
+
 def organisation_public_key(*, organisation: Organisation) -> bytes | None:
     row = OrganisationKey.objects.filter(organisation=organisation).only("public_key").first()
     return bytes(row.public_key) if row else None
@@ -95,12 +104,15 @@ def organisation_has_share(*, user: User, organisation: Organisation) -> bool:
     return OrganisationKeyShare.objects.filter(user=user, organisation=organisation).exists()
 
 
-def organisation_private_key(*, user: User, private_key: bytes, organisation: Organisation) -> bytes | None:
-    """The organisation's private key from the user's share, or None if the user has no share yet.
+def organisation_private_key(*, user: User, private_key: bytes | None, organisation: Organisation) -> bytes | None:
+    """The organisation's private key from the user's share, or None if the user has no share yet
+    or no unlocked key in this session (``private_key`` None).
 
     A share that the user's key cannot open (only if their keyring were replaced) also gives None:
     the caller shows "not set up yet" rather than an error about the record.
     """
+    if private_key is None:
+        return None
     share = OrganisationKeyShare.objects.filter(user=user, organisation=organisation).first()
     if share is None:
         return None
@@ -120,16 +132,13 @@ def organisation_share_grant(
         return False
     if OrganisationKeyShare.objects.filter(organisation=organisation, user=user).exists():
         return False
-    ring = StaffKeyring.objects.filter(user=user).only("public_key").first()
+    ring = StaffKeyring.objects.filter(user=user).select_related("user").first()
     if ring is None:
         return False
     org_private = organisation_private_key(user=actor, private_key=private_key, organisation=organisation)
     if org_private is None:
         return False
-    OrganisationKeyShare.objects.create(
-        organisation=organisation, user=user, sealed_private=crypto.seal(bytes(ring.public_key), org_private)
-    )
-    audit_record(actor=actor, action=Action.KEY_SHARED, organisation=organisation, target_type="user", target_id=user.pk)
+    _share_create(actor=actor, organisation=organisation, ring=ring, org_private=org_private)
     return True
 
 
@@ -146,14 +155,7 @@ def organisation_shares_grant_pending(*, user: User, private_key: bytes) -> int:
             continue
         holders = OrganisationKeyShare.objects.filter(organisation=organisation).values("user_id")
         for ring in _members_with_keyring(organisation).exclude(user_id__in=holders):
-            OrganisationKeyShare.objects.create(
-                organisation=organisation, user=ring.user,
-                sealed_private=crypto.seal(bytes(ring.public_key), org_private),
-            )
-            audit_record(
-                actor=user, action=Action.KEY_SHARED, organisation=organisation, target_type="user",
-                target_id=ring.user_id,
-            )
+            _share_create(actor=user, organisation=organisation, ring=ring, org_private=org_private)
             granted += 1
     return granted
 

@@ -74,8 +74,11 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
             "chart": chart,
             "warnings": [translate_note(note) for note in result.get("warnings", [])],
             "model": " + ".join(result.get("model", [])),
-            # None where an end is its most extreme replicate (the error cannot be estimated).
-            "mc_errors": [result.get("bca_low_mc_se"), result.get("bca_high_mc_se")],
+            # Runs saved before the Monte-Carlo error existed have none (the row is left out); an
+            # end that is its most extreme replicate has None (shown as "not estimable").
+            "mc_errors": (
+                [result["bca_low_mc_se"], result["bca_high_mc_se"]] if "bca_low_mc_se" in result else None
+            ),
         },
     )
 

@@ -231,8 +231,6 @@ def screening_save(
 
 
 def _organisation_private_key(*, user: User, private_key: bytes | None, organisation: Organisation) -> bytes:
-    if private_key is None:
-        raise ScreeningLocked(screening_locked_message())
     org_private = orgkeys.organisation_private_key(user=user, private_key=private_key, organisation=organisation)
     if org_private is None:
         raise ScreeningLocked(screening_locked_message())
@@ -280,9 +278,8 @@ def screening_references(
     keys_by_org: dict[int, bytes | None] = {}
     for record in records:
         if record.organisation_id not in keys_by_org:
-            keys_by_org[record.organisation_id] = (
-                orgkeys.organisation_private_key(user=user, private_key=private_key, organisation=record.organisation)
-                if private_key is not None else None
+            keys_by_org[record.organisation_id] = orgkeys.organisation_private_key(
+                user=user, private_key=private_key, organisation=record.organisation
             )
         org_private = keys_by_org[record.organisation_id]
         if org_private is None:
