@@ -8,8 +8,8 @@ import pytest
 
 from tipnet.web.config import ConfigurationError, load_config
 
-GOOD_SECRET = "s" * 60
-GOOD_PEPPER = "p" * 40
+GOOD_SECRET = "kJ3vQ9xR2mT7wLp4ZbN8cY1hF6dS0gA5eU-_iO3qWzXrVtBnMl"
+GOOD_PEPPER = "Hq7Rz2Lx9Wc4Vn1Bm8Kd3Tf6Yg0Sj5Pa"
 
 
 def prod(tmp_path: Path, **overrides: str) -> dict[str, str]:

@@ -80,6 +80,10 @@ def totp(username: str) -> None:
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the production server (gunicorn, static files served, no access log)."""
     _port(port)
+    from tipnet.web.config import serve_host_problem
+
+    if problem := serve_host_problem(host):
+        raise InputError(problem)
     setup_django()
     from django.core.management import call_command
 

@@ -21,6 +21,8 @@ TIPNET_PEPPER = CONFIG.pepper
 TIPNET_MODE = CONFIG.mode
 DEBUG = False
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
+# Reverse proxies whose X-Forwarded-For is believed (report.ratelimit.client_address).
+TIPNET_TRUSTED_PROXIES = CONFIG.trusted_proxies
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -110,6 +112,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 TIPNET_SESSION_MAX_SECONDS = 10 * 3600
 CSRF_COOKIE_HTTPONLY = True
+# A browser-session cookie, never a dated one: a year-long cookie on a phone that a trafficker
+# inspects would show the reporting line was visited long after the tab was closed.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "tipnet.web.public.views.csrf_failure"
 
@@ -186,10 +191,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Logging: nothing about clients. Django's request logger would record paths of 4xx/5xx; keep
 # errors but never addresses (Django does not log addresses itself; gunicorn's access log is off).
+# Every line goes through logscrub.ScrubFilter: no IP address and no invitation token, ever
+# (a refused CSRF check logs the path, and a welcome path holds a usable token).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub": {"()": "tipnet.web.logscrub.ScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub"]}},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},

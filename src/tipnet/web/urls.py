@@ -24,3 +24,9 @@ urlpatterns += i18n_patterns(
     path("", include("tipnet.web.directory.urls")),
     prefix_default_language=True,
 )
+
+# Error handlers that never read the request body again (see tipnet.web.public.views).
+handler400 = "tipnet.web.public.views.bad_request"
+handler403 = "tipnet.web.public.views.permission_denied"
+handler404 = "tipnet.web.public.views.page_not_found"
+handler500 = "tipnet.web.public.views.server_error"

@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -22,13 +21,14 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tipnet.web.accounts import orgkeys
+from tipnet.web.accounts import orgkeys, throttle
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import keyring_create_for
-from tipnet.web.accounts.models import Invitation, LoginThrottle, Membership, Organisation, User
+from tipnet.web.accounts.models import Invitation, Membership, Organisation, User
 from tipnet.web.accounts.roles import Role
 
 RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_LENGTH = 16  # hex digits (recovery_codes_issue); a TOTP code has 6
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,150}")
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -37,48 +37,38 @@ class AccountError(Exception):
     """A user-facing failure; the message is already translated."""
 
 
-def _throttle_key(username: str) -> str:
-    return hashlib.sha256(("login:" + username.strip().lower()).encode()).hexdigest()
-
-
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_check_password(*, username: str, password: str) -> User:
+def user_check_password(*, username: str, password: str, client: str = "") -> User:
     """First factor. Raises AccountError with one message for every failure, so nobody learns
-    whether an account exists; after too many failures the name is locked for a while.
+    whether an account exists. Too many failures lock the name for that client, and a flood from
+    many clients locks it for clients that never signed in to it (accounts.throttle). ``client``
+    is tipnet.web.clientaddr.client_address of the request.
 
     The failure count is committed before the error is raised (raising inside the transaction
     would roll the count back and make the throttle useless)."""
     with transaction.atomic():
-        user, error = _check_password_and_count(username, password)
+        user, error = _check_password_and_count(username, password, client)
     if error:
         raise AccountError(error)
     assert user is not None
     return user
 
 
-def _check_password_and_count(username: str, password: str) -> tuple[User | None, str]:
-    now = timezone.now()
-    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(key=_throttle_key(username))
-    if throttle.locked_until and throttle.locked_until > now:
+def _check_password_and_count(username: str, password: str, client: str) -> tuple[User | None, str]:
+    if throttle.is_locked(username=username, client=client):
         return None, _("Too many failed attempts. Please wait and try again later.")
     user = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
     if user is None or not user.check_password(password):
         if user is None:
             # Spend the same time as a real check, so timing does not reveal unknown names.
             User().set_password(password)
-        throttle.failures += 1
-        if throttle.failures >= settings.TIPNET_LOGIN_MAX_FAILURES:
-            throttle.locked_until = now + timedelta(seconds=settings.TIPNET_LOGIN_LOCK_SECONDS)
-            throttle.failures = 0
-        throttle.save()
+        throttle.record_failure(username=username, client=client)
         audit_record(actor=user, action=Action.LOGIN_FAILED, details={"factor": "password"})
         return None, _("The user name or password is not correct.")
-    throttle.failures = 0
-    throttle.locked_until = None
-    throttle.save()
+    throttle.record_success(username=username, client=client)
     return user, ""
 
 
@@ -97,19 +87,29 @@ def user_verify_second_factor(*, user: User, code: str) -> TOTPDevice | StaticDe
 
 
 def _verify_code(user: User, code: str) -> tuple[TOTPDevice | StaticDevice | None, str]:
-    for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
-        allowed, _wait = device.verify_is_allowed()
-        if not allowed:
-            return None, _("Too many wrong codes. Please wait and try again later.")
-        if code.isdigit() and device.verify_token(code):
-            audit_record(actor=user, action=Action.LOGIN, details={"factor": "totp"})
-            return device, ""
-    for device in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
-        if device.verify_token(code.replace("-", "").lower()):
-            audit_record(actor=user, action=Action.RECOVERY_CODE_USED)
-            audit_record(actor=user, action=Action.LOGIN, details={"factor": "recovery_code"})
-            return device, ""
+    """A recovery code (16 hex digits) goes only to the recovery-code device and anything else only
+    to the authenticator, each with its own django-otp throttle: a wrong authenticator code must not
+    block the recovery code that is the way out of a lost phone (issue 10, finding 17)."""
+    recovery = code.replace("-", "").lower()
+    throttled = False
+    if len(recovery) == RECOVERY_CODE_LENGTH:
+        for static in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            allowed, _wait = static.verify_is_allowed()
+            throttled = throttled or not allowed
+            if allowed and static.verify_token(recovery):
+                audit_record(actor=user, action=Action.RECOVERY_CODE_USED)
+                audit_record(actor=user, action=Action.LOGIN, details={"factor": "recovery_code"})
+                return static, ""
+    else:
+        for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            allowed, _wait = device.verify_is_allowed()
+            throttled = throttled or not allowed
+            if allowed and code.isdigit() and device.verify_token(code):
+                audit_record(actor=user, action=Action.LOGIN, details={"factor": "totp"})
+                return device, ""
     audit_record(actor=user, action=Action.LOGIN_FAILED, details={"factor": "otp"})
+    if throttled:
+        return None, _("Too many wrong codes. Please wait and try again later.")
     return None, _("The code is not correct.")
 
 

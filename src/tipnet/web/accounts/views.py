@@ -28,6 +28,7 @@ from tipnet.web.accounts.forms import (
 from tipnet.web.accounts.middleware import SESSION_STARTED_KEY
 from tipnet.web.accounts.models import Membership, User
 from tipnet.web.accounts.roles import Role
+from tipnet.web.clientaddr import client_address
 
 PENDING_USER = "tipnet_pending_user"
 PENDING_AT = "tipnet_pending_at"
@@ -73,7 +74,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_check_password(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                client=client_address(request),
             )
         except services.AccountError as failure:
             error = str(failure)

@@ -8,6 +8,7 @@ them with a quoted-code text match that works the same on SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -111,6 +112,23 @@ def _list_of(name: str, values: object, allowed: Any) -> list[str]:
     return values
 
 
+# Directory text is published as JSON to partners' sites (services.json, open to any origin), who
+# may insert it with innerHTML. An HTML tag starts only with "<" followed by a letter, "/", "!" or
+# "?", so text without that cannot become markup; "age < 18" stays allowed. The JSON view also
+# turns any "<" or ">" left in older rows into full-width forms (directory.views.plain_text).
+MARKUP = re.compile(r"<[A-Za-z/!?]")
+TEXT_FIELDS = ("name", "name_en", "nationalities", "eligibility_note", "phone", "line_id", "hours", "source")
+
+
+def _plain_text_only(service: Service) -> None:
+    texts = [(name, getattr(service, name) or "") for name in TEXT_FIELDS]
+    if isinstance(service.description, dict):
+        texts += [("description", value) for value in service.description.values() if isinstance(value, str)]
+    for name, value in texts:
+        if MARKUP.search(value):
+            raise ValidationError({name: _("Plain text only: remove the markup (text such as <b> or <a href=...>).")})
+
+
 class Service(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(_("name (as the service calls itself)"), max_length=200)
@@ -176,6 +194,7 @@ class Service(models.Model):
         return self.name
 
     def clean(self) -> None:
+        _plain_text_only(self)
         _list_of("kinds", self.kinds, Kind.values)
         if not self.kinds:
             raise ValidationError({"kinds": _("Choose at least one kind of help.")})

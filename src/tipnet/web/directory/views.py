@@ -4,6 +4,7 @@ from elsewhere and work without JavaScript; staff pages edit services, capacity,
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -174,6 +175,22 @@ def service_json(service, language: str) -> dict[str, object]:  # type: ignore[n
     }
 
 
+_FULL_WIDTH = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
+
+
+def plain_text(value: Any) -> Any:
+    """Every string in ``value`` with "<" and ">" as their full-width forms (＜ ＞), so that the JSON
+    holds no markup even for rows saved before Service.clean refused it. Partners must still insert
+    values as text (docs/directory.md); this is the second line."""
+    if isinstance(value, str):
+        return value.translate(_FULL_WIDTH)
+    if isinstance(value, list):
+        return [plain_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain_text(item) for key, item in value.items()}
+    return value
+
+
 def _cors(response: HttpResponse) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = "GET"
@@ -186,10 +203,10 @@ def services_json_view(request: HttpRequest) -> HttpResponse:
     """Read-only JSON for partners' sites: the same filters as the search, labels in the URL's language."""
     form, problems, filters = _search(request)
     if problems:
-        return _cors(JsonResponse({"error": _("The query is not valid."), "problems": problems}, status=400))
+        return _cors(JsonResponse(plain_text({"error": _("The query is not valid."), "problems": problems}), status=400))
     language = get_language() or "en"
     found = service_search(filters or SearchFilters())
-    payload = {"language": language, "count": len(found), "services": [service_json(s, language) for s in found]}
+    payload = plain_text({"language": language, "count": len(found), "services": [service_json(s, language) for s in found]})
     return _cors(HttpResponse(json.dumps(payload, ensure_ascii=False), content_type="application/json"))
 
 

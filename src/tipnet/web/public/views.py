@@ -25,3 +25,45 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         },
         status=403,
     )
+
+
+# Error pages. Django's defaults are wrapped in ``requires_csrf_token``, which runs the CSRF check
+# again and so reads the request body a second time: a body that could not be parsed (a form
+# declared in UTF-16, a multipart body without a boundary) then raised inside the error handler,
+# and the visitor got HTTP 500 instead of 400. These handlers never touch the body.
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """HTTP 400: a request the server cannot read. Plain words, nothing saved."""
+    return render(
+        request,
+        "public/error.html",
+        {
+            "title": _("The request could not be read"),
+            "message": _(
+                "Your browser sent something this site cannot read. Nothing was saved. "
+                "Please go back, reload the page and try again."
+            ),
+        },
+        status=400,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "public/error.html",
+        {"title": _("Not allowed"), "message": _("This page does not exist, or you cannot open it.")},
+        status=403,
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """HTTP 500 from a static template: rendering must not fail a second time."""
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

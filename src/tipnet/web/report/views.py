@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tipnet.core.receipts import ReceiptFormatError, receipt_normalise
 from tipnet.web.accounts.access import staff_view
 from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.accounts.models import Organisation, User
@@ -50,6 +51,14 @@ def _clean_files(request: HttpRequest, keep_as_given: bool) -> tuple[list, list[
     return cleaned, names
 
 
+def _well_formed(receipt: str) -> bool:
+    try:
+        receipt_normalise(receipt)
+    except ReceiptFormatError:
+        return False
+    return True
+
+
 def _busy(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     context["error"] = _("Too many attempts from here. Please wait a little and try again. If someone is in danger, call 110.")
     return render(request, template, context, status=429)
@@ -72,9 +81,10 @@ def report_form_view(request: HttpRequest, channel_slug: str | None = None) -> H
     context: dict[str, object] = {"form": form, "channel": channel,
                                   "form_cache_key": f"{channel.pk}-{channel.updated_at.timestamp()}" if channel else "none"}
     if request.method == "POST":
-        if not ratelimit.allow(request, "submit"):
-            return _busy(request, "report/form.html", context)
         if form.is_valid():
+            # Counted only now: an invalid form cost nothing (ratelimit's module docstring).
+            if not ratelimit.allow(request, "submit"):
+                return _busy(request, "report/form.html", context)
             data = form.cleaned_data
             try:
                 files, names = _clean_files(request, data.get("keep_files", False))
@@ -98,11 +108,14 @@ def follow_up_view(request: HttpRequest) -> HttpResponse:
     form itself (never a cookie or the address), and is checked again on every send."""
     if request.method == "GET":
         return render(request, "report/follow_up.html", {"form": ReceiptForm()})
-    if not ratelimit.allow(request, "receipt"):
-        return _busy(request, "report/follow_up.html", {"form": ReceiptForm()})
     receipt = request.POST.get("receipt", "")
+    # Only a well-formed receipt is checked (Argon2) and counted; a mistyped one is refused below
+    # at no cost, with the same message.
+    well_formed = _well_formed(receipt)
+    if well_formed and not ratelimit.allow(request, "receipt"):
+        return _busy(request, "report/follow_up.html", {"form": ReceiptForm()})
     error = ""
-    if request.POST.get("action") == "reply":
+    if request.POST.get("action") == "reply" and well_formed:
         reply = ReplyForm(request.POST, request.FILES)
         if reply.is_valid():
             try:
