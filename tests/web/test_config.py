@@ -59,3 +59,67 @@ def test_production_refuses_the_demo_secret(tmp_path: Path) -> None:
     demo = load_config({"TIPNET_DATA_DIR": str(tmp_path)})
     with pytest.raises(ConfigurationError, match="demo key"):
         load_config(prod(tmp_path, SECRET_KEY=demo.secret_key))
+
+
+# Issue 10, finding 19: wildcards and guessable secrets refused; trusted proxies parsed.
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"SECRET_KEY": "a" * 50}, "SECRET_KEY is not random enough"),
+        ({"SECRET_KEY": "abc" * 20}, "SECRET_KEY is not random enough"),
+        ({"TIPNET_PEPPER": "p" * 40}, "TIPNET_PEPPER is not random enough"),
+        ({"TIPNET_PEPPER": "0123456789" * 4}, "TIPNET_PEPPER is not random enough"),
+        ({"TIPNET_ALLOWED_HOSTS": "*"}, "may not hold wildcards"),
+        ({"TIPNET_ALLOWED_HOSTS": "tipnet.example.org,*.example.org"}, "may not hold wildcards"),
+        ({"TIPNET_ALLOWED_HOSTS": ".example.org"}, "may not hold wildcards"),
+        ({"TIPNET_TRUSTED_PROXIES": "10.0.0.1,proxy.local"}, "TIPNET_TRUSTED_PROXIES"),
+    ],
+)
+def test_production_refuses_wildcards_and_guessable_secrets(tmp_path: Path, override: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message) as refused:
+        load_config(prod(tmp_path, **override))
+    if "random" in message:
+        assert "secrets.token_urlsafe" in str(refused.value)  # says how to make a good one
+
+
+def test_real_random_secrets_pass_the_entropy_check(tmp_path: Path) -> None:
+    import secrets
+
+    from tipnet.web.config import MIN_SECRET_BITS, entropy_bits
+
+    for _ in range(200):
+        load_config(prod(tmp_path, SECRET_KEY=secrets.token_urlsafe(48), TIPNET_PEPPER=secrets.token_hex(16)))
+    assert entropy_bits("a" * 50) == 0 and entropy_bits("abc" * 20) < MIN_SECRET_BITS
+    assert entropy_bits(secrets.token_urlsafe(48)) > 250
+
+
+def test_trusted_proxies_are_parsed(tmp_path: Path) -> None:
+    import ipaddress
+
+    config = load_config(prod(tmp_path, TIPNET_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8 ,::1"))
+    assert config.trusted_proxies == (
+        ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128"),
+    )
+    assert load_config({"TIPNET_DATA_DIR": str(tmp_path)}).trusted_proxies == ()
+
+
+@pytest.mark.parametrize(("host", "env", "refused"), [
+    ("0.0.0.0", {}, True),
+    ("tipnet.example.org", {}, True),
+    ("192.168.1.10", {}, True),
+    ("127.0.0.1", {}, False),
+    ("localhost", {}, False),
+    ("::1", {}, False),
+    ("[::1]", {}, False),
+    ("0.0.0.0", {"TIPNET_MODE": "production"}, False),
+    ("0.0.0.0", {"TIPNET_MODE": "demo"}, False),
+])
+def test_serve_without_a_mode_only_on_loopback(host: str, env: dict[str, str], refused: bool) -> None:
+    from tipnet.web.config import serve_host_problem
+
+    problem = serve_host_problem(host, env)
+    assert bool(problem) is refused
+    if refused:
+        assert "TIPNET_MODE=production" in problem

@@ -68,25 +68,37 @@ def _read_or_create_secret(path: Path) -> str:
     return value
 
 
-def entropy_bits(value: str) -> float:
-    """A conservative estimate of the randomness in ``value``, in bits.
+def _shannon_bits(symbols: list[object]) -> float:
+    counts = Counter(symbols)
+    total = len(symbols)
+    return -sum(n / total * math.log2(n / total) for n in counts.values()) * total
 
-    Two estimates, the smaller wins: the string's length times the Shannon entropy of its own
-    character frequencies (catches ``'a' * 50`` and small alphabets), and eight bits per byte of its
-    zlib-compressed form beyond the compressor's fixed overhead (catches repeated patterns such as
-    ``'abc' * 20``, whose character frequencies look varied). A random 64-character
-    ``secrets.token_urlsafe(48)`` scores about 330; 32 random hex digits (128 real bits) about 120
-    and, rarely, under 100, so the bar is 90. Not a proof of randomness, only a refusal of the
-    obviously guessable.
+
+def entropy_bits(value: str) -> float:
+    """A conservative estimate of the randomness in ``value``, in bits: the smallest of
+
+    - its length times the Shannon entropy of its own character frequencies (``'a' * 50``, small
+      alphabets);
+    - the same over the differences between neighbouring characters (``'0123456789' * 4``, runs);
+    - the estimate of its shortest repeating unit (``'Password123!' * 3``);
+    - eight bits per byte of its zlib-compressed form beyond the compressor's fixed overhead.
+
+    A random 64-character ``secrets.token_urlsafe(48)`` scores about 330; 32 random hex digits
+    (128 real bits) about 120 and, rarely, under 100, so the bar is 90. Not a proof of randomness,
+    only a refusal of the obviously guessable.
     """
     if not value:
         return 0.0
-    counts = Counter(value)
-    per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
-    shannon = per_char * len(value)
+    for period in range(1, len(value) // 2 + 1):
+        if len(value) % period == 0 and value[:period] * (len(value) // period) == value:
+            return entropy_bits(value[:period])
+    codes = [ord(c) for c in value]
+    deltas: list[object] = [b - a for a, b in zip(codes, codes[1:], strict=False)]
     overhead = len(zlib.compress(b"", 9))
     compressed = max(0, len(zlib.compress(value.encode(), 9)) - overhead) * 8
-    return min(shannon, float(compressed))
+    # The first character is not in the differences: count it with the per-character rate.
+    by_delta = _shannon_bits(deltas) + _shannon_bits(list(value)) / len(value)
+    return min(_shannon_bits(list(value)), by_delta, float(compressed))
 
 
 def parse_trusted_proxies(text: str) -> tuple[Network, ...]:
