@@ -164,6 +164,21 @@ def test_malformed_multipart_never_gives_500(db, content_type: str, path: str) -
     assert response.status_code in (400, 403, 404), response.status_code
 
 
+def test_a_foreign_host_header_gets_400_not_500(db) -> None:  # type: ignore[no-untyped-def]
+    # Refused before the authentication middleware ran: the error page must not need a user.
+    client = Client(raise_request_exception=False)
+    for method in ("get", "post"):
+        response = getattr(client, method)("/en/report/", HTTP_HOST="evil.example")
+        assert response.status_code == 400
+
+
+def test_a_non_numeric_content_length_gets_400_not_500(db) -> None:  # type: ignore[no-untyped-def]
+    client = _client_with_csrf_cookie()
+    response = client.generic("POST", "/en/report/", b"a=1", content_type="application/x-www-form-urlencoded",
+                              CONTENT_LENGTH="abc")
+    assert response.status_code == 400
+
+
 # ------------------------------------------------------------------ 12/13. nothing secret in logs
 
 

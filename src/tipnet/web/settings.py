@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tipnet.web.middleware.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -232,3 +233,7 @@ TIPNET_RETENTION_DAYS = {"closed": 90, **json.loads(os.environ.get("TIPNET_RETEN
 
 TIPNET_LOGIN_MAX_FAILURES = 5
 TIPNET_LOGIN_LOCK_SECONDS = 15 * 60
+# Against guessing from many addresses (accounts.throttle): this many wrong passwords on one name
+# within the lock period lock it for clients that have not signed in to it in TIPNET_LOGIN_KNOWN_SECONDS.
+TIPNET_LOGIN_NAME_MAX_FAILURES = 50
+TIPNET_LOGIN_KNOWN_SECONDS = 90 * 24 * 3600

@@ -46,6 +46,8 @@ def menu_context(request: object) -> dict[str, object]:
     """Context processor: the menu for a fully signed-in staff session, nothing otherwise."""
     from tipnet.web.accounts.access import is_staff_session
 
-    if not is_staff_session(request):  # type: ignore[arg-type]
+    # An error page for a request refused before the authentication middleware ran (a bad Host
+    # header) has no user: no menu, rather than a second error.
+    if not hasattr(request, "user") or not is_staff_session(request):  # type: ignore[arg-type]
         return {}
     return {"menu": staff_menu(request.user)}  # type: ignore[attr-defined]
