@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tipnet.web.directory.prefectures import PREFECTURES
 from tipnet.web.report.models import Forwarding, Report
+from tipnet.web.report.services import unknown_indicators
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -91,7 +94,23 @@ class NoteForm(forms.Form):
 class TriageForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Report.Status.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Report.Kind.choices)
-    indicators = forms.CharField(label=_("Indicators noted (ids, comma-separated)"), required=False, max_length=1000)
+    indicators = forms.CharField(
+        label=_("Indicators noted (ids, comma-separated)"), required=False, max_length=1000,
+        help_text=_("Ids of the screening catalogue's indicators, such as DR_JOB_NATURE or CD_DOC_CONFISCATION. "
+                    "Nothing else is accepted: these ids are stored unencrypted."),
+    )
+
+    def clean_indicators(self) -> list[str]:
+        """The ids as a list; anything that is not a catalogue indicator id is refused (it would be
+        stored in clear beside the sealed report)."""
+        ids = [part.strip().upper() for part in re.split(r"[,\s、，]+", self.cleaned_data.get("indicators", "")) if part.strip()]
+        unknown = unknown_indicators(ids)
+        if unknown:
+            raise forms.ValidationError(
+                _("Not indicator ids of the screening catalogue: %(ids)s. Use ids such as DR_JOB_NATURE."),
+                params={"ids": ", ".join(unknown)[:200]},
+            )
+        return sorted(set(ids))
 
 
 class ForwardForm(forms.Form):

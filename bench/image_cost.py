@@ -1,0 +1,112 @@
+"""Cost of cleaning one attachment (issue 10, finding 6): peak memory and time per file, for the
+attachment cleaner of a given git revision ("before") and of the working tree ("after").
+
+tracemalloc does not see Pillow's C buffers, so every case runs in a fresh child process that
+reports the growth of its peak resident set (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) across
+the one call, after Django, Pillow and the input file are already loaded. Each case is bounded (a
+child is killed after 120 s) and the inputs are made here with Pillow; nothing is downloaded.
+
+    uv run python bench/image_cost.py [--before 3c4e7aa] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULE = "src/tipnet/web/report/attachments.py"
+
+CHILD = r"""
+import io, json, os, resource, sys, time, types
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipnet.web.settings")
+import django
+django.setup()
+source, path = sys.argv[1], sys.argv[2]
+module = types.ModuleType("attachments_under_test")
+exec(compile(open(source).read(), source, "exec"), module.__dict__)
+data = open(path, "rb").read()
+rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+try:
+    result = module.clean_attachment(data=data, keep_as_given=False)
+    outcome = f"{result.content_type} {len(result.data) // 1024} KB"
+except module.AttachmentError as error:
+    outcome = "refused: " + str(error)[:60]
+seconds = time.perf_counter() - started
+rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"mib": (rss_after - rss_before) / 1024, "seconds": seconds, "outcome": outcome}))
+"""
+
+
+def make_cases(folder: Path) -> list[tuple[str, Path]]:
+    """Inputs like the audit's and like phones': made with Pillow, written once to a temp folder."""
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+    def smooth(size: tuple[int, int]) -> Image.Image:
+        # A smooth gradient with a little structure: compresses like a photo of a wall or a page.
+        small = Image.radial_gradient("L").resize((64, 48))
+        return Image.merge("RGB", (small, small.rotate(90), small.transpose(Image.Transpose.FLIP_LEFT_RIGHT))).resize(size)
+
+    cases: list[tuple[str, Path]] = []
+
+    def save(name: str, image: Image.Image, fmt: str, **options: object) -> None:
+        path = folder / f"{len(cases)}.{fmt.lower()}"
+        image.save(path, format=fmt, **options)
+        cases.append((f"{name} ({path.stat().st_size // 1024:,} KB)", path))
+
+    save("PNG 6,300 x 6,300 (the audit's file)", Image.new("RGB", (6300, 6300), (250, 250, 250)), "PNG")
+    save("PNG 5,000 x 5,000 (25 MP, at the new limit)", Image.new("RGB", (5000, 5000), (250, 250, 250)), "PNG")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # taken upright: the phone stores it turned, like most phone photos
+    save("JPEG 4,032 x 3,024 (12 MP phone photo, turned)", smooth((4032, 3024)), "JPEG", quality=90, exif=exif.tobytes())
+    save("JPEG 5,712 x 4,284 (24 MP iPhone default, turned)", smooth((5712, 4284)), "JPEG", quality=90, exif=exif.tobytes())
+    save("JPEG 8,160 x 6,120 (50 MP phone mode)", smooth((8160, 6120)), "JPEG", quality=90)
+    save("HEIC 4,032 x 3,024 (12 MP iPhone)", smooth((4032, 3024)), "HEIF", quality=80)
+    save("WebP 4,000 x 3,000 (12 MP)", smooth((4000, 3000)), "WEBP", quality=85)
+    return cases
+
+
+def run(source: Path, path: Path) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", CHILD, str(source), str(path)], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        return {"mib": float("nan"), "seconds": float("nan"), "outcome": "crashed: " + done.stderr.strip().splitlines()[-1][:60]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--before", default="3c4e7aa", help="git revision of the old cleaner")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        old = folder / "attachments_before.py"
+        old.write_bytes(subprocess.run(["git", "show", f"{args.before}:{MODULE}"], cwd=ROOT, capture_output=True,
+                                       check=True).stdout)
+        versions = {"before": old, "after": ROOT / MODULE}
+        print("| file | version | peak memory growth MiB (median) | time s (median) | outcome |")
+        print("|---|---|---:|---:|---|")
+        for name, path in make_cases(folder):
+            for label, source in versions.items():
+                runs = [run(source, path) for _ in range(args.repeats)]
+                mib = statistics.median(float(r["mib"]) for r in runs)  # type: ignore[arg-type]
+                seconds = statistics.median(float(r["seconds"]) for r in runs)  # type: ignore[arg-type]
+                print(f"| {name} | {label} | {mib:,.0f} | {seconds:.2f} | {runs[-1]['outcome']} |", flush=True)
+
+
+if __name__ == "__main__":
+    sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
+    main()
