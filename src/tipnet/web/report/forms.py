@@ -54,9 +54,11 @@ class ReportForm(forms.Form):
         help_text=_("For example: it happened to me, a co-worker, I saw it. Do not write your name."),
     )
     files = MultipleFileField(label=_("Photos (optional)"), required=False,
-                              help_text=_("Photos are cleaned of location and camera data."))
+                              help_text=_("Photos in JPEG, PNG, HEIC, WebP, TIFF, GIF and BMP are cleaned of location and "
+                                          "camera data. Together, your files may be at most 10 MB."))
     keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False,
-                                    help_text=_("Files that are not photos may contain your name or location."))
+                                    help_text=_("Other files (documents, videos) are not cleaned and may contain your name "
+                                                "or location."))
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -79,8 +81,10 @@ class ReplyForm(forms.Form):
     receipt = forms.CharField(widget=forms.HiddenInput, max_length=120)
     message = forms.CharField(label=_("Your answer or new information"), widget=forms.Textarea(attrs={"rows": 5}),
                               max_length=20000, required=False)
-    files = MultipleFileField(label=_("Photos (optional)"), required=False)
-    keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False)
+    files = MultipleFileField(label=_("Photos (optional)"), required=False,
+                              help_text=ReportForm.base_fields["files"].help_text)
+    keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False,
+                                    help_text=ReportForm.base_fields["keep_files"].help_text)
 
 
 class StaffMessageForm(forms.Form):
