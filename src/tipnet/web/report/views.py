@@ -47,8 +47,9 @@ def _files_dropped(request: HttpRequest) -> bool:
     request whose Content-Length is over FILE_UPLOAD_MAX_MEMORY_SIZE, while the text fields are
     still parsed (DATA_UPLOAD_MAX_MEMORY_SIZE counts only those). Such a request reaches the view
     as if no file had been chosen."""
-    return (request.content_type == "multipart/form-data"
-            and int(request.META.get("CONTENT_LENGTH") or 0) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    return (request.content_type == "multipart/form-data" and length.isdigit()
+            and int(length) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def _clean_files(request: HttpRequest, keep_as_given: bool) -> tuple[list, list[str]]:
