@@ -85,9 +85,9 @@ def test_a_request_within_the_limit_still_carries_its_files(operator) -> None:  
 # ------------------------------------------------------------------ 6: the cost of decoding
 
 
-def _png(size: tuple[int, int]) -> bytes:
+def _png(size: tuple[int, int], mode: str = "RGB") -> bytes:
     raw = io.BytesIO()
-    Image.new("RGB", size, (250, 250, 250)).save(raw, format="PNG")
+    Image.new(mode, size, 1 if mode == "1" else (250, 250, 250)).save(raw, format="PNG")
     return raw.getvalue()
 
 
@@ -97,6 +97,14 @@ def test_the_audits_png_is_refused_before_decoding() -> None:
     assert len(data) < 200_000
     with pytest.raises(AttachmentError, match="too large"):
         clean_attachment(data=data, keep_as_given=True)
+
+
+@pytest.mark.parametrize(("size", "mode"), [((5001, 5000), "RGB"), ((20000, 20000), "1")])
+def test_images_over_25_megapixels_are_refused(size, mode) -> None:  # type: ignore[no-untyped-def]
+    """Just over the limit; and far over it, where Pillow's own bomb check fires first (that
+    one gave a server error before)."""
+    with pytest.raises(AttachmentError, match="at most 25 megapixels"):
+        clean_attachment(data=_png(size, mode), keep_as_given=True)
 
 
 def test_a_50_megapixel_phone_jpeg_is_decoded_at_half_size() -> None:

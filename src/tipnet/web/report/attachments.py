@@ -65,6 +65,11 @@ def _photos_only() -> str:
              "To send another kind of file, tick 'Keep my other files as they are'.")
 
 
+def _too_large() -> AttachmentError:
+    return AttachmentError(_("An image is too large. Please send a photo of at most %(mp)s megapixels.")
+                           % {"mp": MAX_PIXELS // 1_000_000})
+
+
 def clean_attachment(*, data: bytes, keep_as_given: bool) -> CleanFile:
     if len(data) > MAX_FILE_BYTES:
         raise AttachmentError(_("A file is larger than %(max)s MB.") % {"max": MAX_FILE_BYTES // (1024 * 1024)})
@@ -72,6 +77,8 @@ def clean_attachment(*, data: bytes, keep_as_given: bool) -> CleanFile:
         raise AttachmentError(_("A file is empty."))
     try:
         image = Image.open(io.BytesIO(data), formats=PHOTO_FORMATS)
+    except Image.DecompressionBombError as error:  # Pillow's own ceiling, far above ours
+        raise _too_large() from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         # Not an image in any format we can clean: a document, a video, an archive...
         if keep_as_given:
@@ -93,13 +100,12 @@ def _reencode(image: Image.Image) -> CleanFile:
     if source != "MPO" and getattr(image, "n_frames", 1) > 1:
         raise AttachmentError(_("An image with several pages or frames cannot be cleaned. "
                                 "Please send each page or picture as a separate photo."))
-    too_large = AttachmentError(_("An image is too large. Please send a photo of at most %(mp)s megapixels.")
-                                % {"mp": MAX_PIXELS // 1_000_000})
+    too_large = _too_large()
     if image.width * image.height > MAX_PIXELS:
         progressive = image.info.get("progressive") or image.info.get("progression")
         if source not in ("JPEG", "MPO") or progressive or image.width * image.height > MAX_JPEG_SOURCE_PIXELS:
             raise too_large
-        scale = next(s for s in (2, 4, 8) if (image.width // s) * (image.height // s) <= MAX_PIXELS)
+        scale = next((s for s in (2, 4, 8) if (image.width // s) * (image.height // s) <= MAX_PIXELS), 8)
         image.draft("RGB" if image.mode == "RGB" else None, (image.width // scale, image.height // scale))
         if image.width * image.height > MAX_PIXELS:
             raise too_large
