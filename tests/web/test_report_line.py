@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from tests.web.conftest import make_staff
-from tipnet.web.accounts.keys import keyring_create_for
+from tipnet.web.accounts.keys import keyring_create_for, keyring_unlock
 from tipnet.web.accounts.models import AuditEvent, Organisation
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report import ratelimit, services
@@ -269,7 +269,8 @@ def test_operator_without_the_key_cannot_read_until_granted(operator, organisati
 def test_retention_purge_keeps_the_disclosure_record(operator) -> None:  # type: ignore[no-untyped-def]
     _response, receipt = submit(Client())
     report = Report.objects.get()
-    services.report_triage(actor=operator, report=report, status="closed", kind="labour", indicators=["CD_DOC_CONFISCATION"])
+    services.report_triage(actor=operator, report=report, status="closed", kind="labour", indicators=["CD_DOC_CONFISCATION"],
+                           private_key=keyring_unlock(operator, password=PASSWORD))
     report.refresh_from_db()
     assert report.expires_at - report.closed_at == timedelta(days=90)
     # The reporter adds something: expiry moves later.
@@ -331,11 +332,12 @@ def test_retention_lifetime_per_status(operator, settings) -> None:  # type: ign
     submit(Client())
     report = Report.objects.get()
     assert report.expires_at is None, "a new report is kept until someone looks at it"
-    services.report_triage(actor=operator, report=report, status="forwarded", kind="labour", indicators=[])
+    key = keyring_unlock(operator, password=PASSWORD)
+    services.report_triage(actor=operator, report=report, status="forwarded", kind="labour", indicators=[], private_key=key)
     assert timedelta(days=364) < report.expires_at - timezone.now() <= timedelta(days=365)
-    services.report_triage(actor=operator, report=report, status="closed", kind="labour", indicators=[])
+    services.report_triage(actor=operator, report=report, status="closed", kind="labour", indicators=[], private_key=key)
     assert timedelta(days=29) < report.expires_at - timezone.now() <= timedelta(days=30)
-    services.report_triage(actor=operator, report=report, status="triaged", kind="labour", indicators=[])
+    services.report_triage(actor=operator, report=report, status="triaged", kind="labour", indicators=[], private_key=key)
     assert report.expires_at is None
 
 

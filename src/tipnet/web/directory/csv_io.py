@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from tipnet.core import csvsafe
 from tipnet.web.accounts.models import Organisation
 from tipnet.web.directory.models import Service
 from tipnet.web.directory.prefectures import prefecture_lookup
@@ -100,7 +101,8 @@ def _datetime(name: str, value: str) -> datetime | None:
 
 
 def _service_from_row(row: dict[str, str], organisations: dict[str, Organisation]) -> Service:
-    row = {key: (value or "") for key, value in row.items() if key is not None}
+    # The export guards cells against spreadsheet formulas with a leading quote; take it off again.
+    row = {key: csvsafe.restore(value or "") for key, value in row.items() if key is not None}
     service_id = _int("id", row.get("id", ""))
     if service_id is not None:
         service = Service.objects.filter(pk=service_id).first()
@@ -231,7 +233,8 @@ def _cell(service: Service, name: str) -> str:
 
 def services_to_csv(services: list[Service]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Directory text is typed by many people: no cell may run as a formula in a spreadsheet.
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for service in services:
         writer.writerow([_cell(service, name) for name in COLUMNS])

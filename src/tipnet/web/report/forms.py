@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tipnet.web.directory.prefectures import PREFECTURES
 from tipnet.web.report.models import Forwarding, Report
+from tipnet.web.report.services import unknown_indicators
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -51,9 +54,11 @@ class ReportForm(forms.Form):
         help_text=_("For example: it happened to me, a co-worker, I saw it. Do not write your name."),
     )
     files = MultipleFileField(label=_("Photos (optional)"), required=False,
-                              help_text=_("Photos are cleaned of location and camera data."))
+                              help_text=_("Photos in JPEG, PNG, HEIC, WebP, TIFF, GIF and BMP are cleaned of location and "
+                                          "camera data. Together, your files may be at most 10 MB."))
     keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False,
-                                    help_text=_("Files that are not photos may contain your name or location."))
+                                    help_text=_("Other files (documents, videos) are not cleaned and may contain your name "
+                                                "or location."))
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -76,8 +81,10 @@ class ReplyForm(forms.Form):
     receipt = forms.CharField(widget=forms.HiddenInput, max_length=120)
     message = forms.CharField(label=_("Your answer or new information"), widget=forms.Textarea(attrs={"rows": 5}),
                               max_length=20000, required=False)
-    files = MultipleFileField(label=_("Photos (optional)"), required=False)
-    keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False)
+    files = MultipleFileField(label=_("Photos (optional)"), required=False,
+                              help_text=ReportForm.base_fields["files"].help_text)
+    keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False,
+                                    help_text=ReportForm.base_fields["keep_files"].help_text)
 
 
 class StaffMessageForm(forms.Form):
@@ -91,7 +98,23 @@ class NoteForm(forms.Form):
 class TriageForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Report.Status.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Report.Kind.choices)
-    indicators = forms.CharField(label=_("Indicators noted (ids, comma-separated)"), required=False, max_length=1000)
+    indicators = forms.CharField(
+        label=_("Indicators noted (ids, comma-separated)"), required=False, max_length=1000,
+        help_text=_("Ids of the screening catalogue's indicators, such as DR_JOB_NATURE or CD_DOC_CONFISCATION. "
+                    "Nothing else is accepted: these ids are stored unencrypted."),
+    )
+
+    def clean_indicators(self) -> list[str]:
+        """The ids as a list; anything that is not a catalogue indicator id is refused (it would be
+        stored in clear beside the sealed report)."""
+        ids = [part.strip().upper() for part in re.split(r"[,\s、，]+", self.cleaned_data.get("indicators", "")) if part.strip()]
+        unknown = unknown_indicators(ids)
+        if unknown:
+            raise forms.ValidationError(
+                _("Not indicator ids of the screening catalogue: %(ids)s. Use ids such as DR_JOB_NATURE."),
+                params={"ids": ", ".join(unknown)[:200]},
+            )
+        return sorted(set(ids))
 
 
 class ForwardForm(forms.Form):

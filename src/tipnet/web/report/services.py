@@ -24,6 +24,7 @@ from tipnet.core.receipts import (
     receipt_new,
     receipt_normalise,
 )
+from tipnet.core.screening.catalogue import default_catalogue
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import public_key_of
 from tipnet.web.accounts.models import Membership, Organisation, User
@@ -371,10 +372,26 @@ def report_note_add(*, actor: User, report: Report, body: str, private_key: byte
     audit_record(actor=actor, action="report.note_added", organisation=report.trustee, target_type="report", target_id=report.pk)
 
 
+def unknown_indicators(indicators: list[str]) -> list[str]:
+    """The ids in ``indicators`` that are not indicator ids of the screening catalogue. Triage
+    indicators are stored in clear beside the sealed report, so only catalogue ids (codes, never
+    words about the case) may be stored there."""
+    known = default_catalogue().indicators
+    return sorted({i for i in indicators if i not in known})
+
+
 @transaction.atomic
-def report_triage(*, actor: User, report: Report, status: str, kind: str, indicators: list[str]) -> Report:
+def report_triage(*, actor: User, report: Report, status: str, kind: str, indicators: list[str],
+                  private_key: bytes | None) -> Report:
+    """Change a report's status, kind and indicators. Only an operator who holds the report's key
+    may: closing schedules the report for deletion, which nobody who cannot read it may decide."""
     if status not in Report.Status.values or kind not in Report.Kind.values:
         raise ReportError(_("Choose a status and a kind from the lists."))
+    unknown = unknown_indicators(indicators)
+    if unknown:
+        raise ReportError(_("Not indicator ids of the screening catalogue: %(ids)s. Use ids such as DR_JOB_NATURE.")
+                          % {"ids": ", ".join(unknown)[:200]})
+    _operator_keys(report, actor, private_key)
     changed = status != report.status
     now = timezone.now()
     report.status = status

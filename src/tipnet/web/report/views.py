@@ -3,6 +3,7 @@ work with JavaScript off. Staff pages: hotline operators of the trustee only."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -41,7 +42,23 @@ from tipnet.web.report.questionnaire import add_channel_fields, extra_answers, p
 from tipnet.web.report.selectors import inbox
 
 
+def _files_dropped(request: HttpRequest) -> bool:
+    """Whether Django dropped this request's files without a word. The only upload handler is
+    MemoryFileUploadHandler (nothing is spooled to disk), and it takes no file at all from a
+    request whose Content-Length is over FILE_UPLOAD_MAX_MEMORY_SIZE, while the text fields are
+    still parsed (DATA_UPLOAD_MAX_MEMORY_SIZE counts only those). Such a request reaches the view
+    as if no file had been chosen."""
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    return (request.content_type == "multipart/form-data" and length.isdigit()
+            and int(length) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+
+
 def _clean_files(request: HttpRequest, keep_as_given: bool) -> tuple[list, list[str]]:
+    if _files_dropped(request):
+        raise AttachmentError(
+            _("Your files are too large: together they may be at most %(max)s MB. Nothing was sent. "
+              "Please send fewer or smaller files; your text is still here.")
+            % {"max": settings.FILE_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
     uploads = request.FILES.getlist("files")
     if len(uploads) > MAX_FILES:
         raise AttachmentError(_("Please send at most %(max)s files at a time.") % {"max": MAX_FILES})
@@ -129,9 +146,11 @@ def follow_up_view(request: HttpRequest) -> HttpResponse:
         conversation = services.reporter_conversation(receipt_text=receipt)
     except services.ReportError as failure:
         return render(request, "report/follow_up.html", {"form": ReceiptForm(), "error": str(failure)}, status=400)
+    # A refused answer is shown again with what the reporter typed.
+    shown = reply if error and request.POST.get("action") == "reply" else ReplyForm(initial={"receipt": receipt})
     return render(
         request, "report/conversation.html",
-        {"conversation": conversation, "reply": ReplyForm(initial={"receipt": receipt}), "error": error,
+        {"conversation": conversation, "reply": shown, "error": error,
          "sent": request.POST.get("action") == "reply" and not error},
         status=400 if error else 200,
     )
@@ -172,6 +191,13 @@ def staff_entry_view(request: HttpRequest) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
+def _posted_id(request: HttpRequest, name: str) -> int | None:
+    """A record id posted by a staff form, or None for anything that is not one (a bad id is the
+    user's mistake, answered with a message, not a server error)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _forward_targets() -> object:
     return Organisation.objects.filter(age_key__isnull=False).exclude(type=OrganisationType.TRUSTEE)
 
@@ -195,12 +221,14 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
                     services.report_note_add(actor=request.user, report=report, body=form.cleaned_data["body"], private_key=private_key)
             elif action == "triage":
                 form = TriageForm(request.POST)
-                if form.is_valid():
-                    indicators = [i.strip() for i in form.cleaned_data["indicators"].split(",") if i.strip()]
-                    services.report_triage(actor=request.user, report=report, status=form.cleaned_data["status"],
-                                           kind=form.cleaned_data["kind"], indicators=indicators)
+                if not form.is_valid():
+                    raise services.ReportError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+                services.report_triage(actor=request.user, report=report, status=form.cleaned_data["status"],
+                                       kind=form.cleaned_data["kind"], indicators=form.cleaned_data["indicators"],
+                                       private_key=private_key)
             elif action == "grant":
-                colleague = User.objects.filter(pk=request.POST.get("user_id") or 0).first()
+                user_id = _posted_id(request, "user_id")
+                colleague = User.objects.filter(pk=user_id).first() if user_id is not None else None
                 if colleague is None:
                     raise services.ReportError(_("Choose a colleague."))
                 services.report_grant_access(actor=request.user, report=report, colleague=colleague, private_key=private_key)
@@ -214,7 +242,10 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
                     return response
                 raise services.ReportError(_("Choose an organisation to forward to."))
             elif action == "forwarding":
-                forwarding = access_forwarding(user=request.user, report_id=report.pk, forwarding_id=int(request.POST.get("forwarding_id") or 0))
+                forwarding_id = _posted_id(request, "forwarding_id")
+                if forwarding_id is None:
+                    raise services.ReportError(_("Choose a forwarding from the list."))
+                forwarding = access_forwarding(user=request.user, report_id=report.pk, forwarding_id=forwarding_id)
                 form = ForwardingUpdateForm(request.POST)
                 if form.is_valid():
                     services.forwarding_update(actor=request.user, forwarding=forwarding, state=form.cleaned_data["state"],

@@ -10,6 +10,7 @@ import warnings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tipnet.core import csvsafe
 from tipnet.core.estimation import EstimationWarning, MSEModel, TableError, read_table
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Organisation, User
@@ -93,7 +94,7 @@ def estimate_result_csv(run: EstimateRun) -> str:
     """One row per figure: a flat table for spreadsheets."""
     result = run.result
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # list names come from the uploaded table: no formulas
     writer.writerow(["field", "value"])
     for key in (
         "observed", "estimate", "dark_figure", "conf_level", "ci_low", "ci_high",
