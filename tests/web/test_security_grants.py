@@ -189,6 +189,28 @@ def test_a_network_admin_cannot_make_himself_a_reader_of_new_reports(  # type: i
     assert mallory_client.get(url("report:inbox")).status_code == 200
 
 
+def test_a_trustee_admin_holding_only_the_organisation_key_cannot_make_a_reader_of_reports(  # type: ignore[no-untyped-def]
+    organisations, operator
+) -> None:
+    trustee = organisations["trustee"]
+    admin = make_staff("tadmin", trustee, Role.ORG_ADMIN)
+    keys.keyring_create_for(admin, password=PASSWORD)
+    orgkeys.organisation_key_ensure(organisation=trustee)
+    assert OrganisationKeyShare.objects.filter(user=admin, organisation=trustee).exists()
+    # She may invite an operator into her own trustee, but only the operators confirm a new reader.
+    services.user_invite(actor=admin, organisation=trustee, username="puppet", display_name="",
+                         role=Role.HOTLINE_OPERATOR)
+    puppet = User.objects.get(username="puppet")
+    membership = puppet.memberships.get()
+    assert membership.pending
+    assert keyed_client(admin).post(url("accounts:membership_decide", membership.pk),
+                                    {"decision": "confirm"}).status_code == 404
+    assert "puppet" not in keyed_client(admin).get(url("accounts:home")).content.decode()
+    assert "puppet" in keyed_client(operator).get(url("accounts:home")).content.decode()
+    keys.keyring_create_for(puppet, password=PASSWORD)
+    assert not ReportAccess.objects.filter(report=new_report(), user=puppet).exists()
+
+
 @pytest.fixture
 def saved(staff) -> ScreeningRecord:  # type: ignore[no-untyped-def]
     assert keyed_client(staff[Role.CASEWORKER]).post(url("screening:interview"), secret_post()).status_code == 302
@@ -213,10 +235,7 @@ def test_a_new_caseworker_gets_no_key_share_until_a_key_holder_confirms(  # type
     # None of the usual ways to share the key works while the membership is pending.
     assert orgkeys.organisation_shares_grant_pending(user=caseworker, private_key=holder_key) == 0
     assert not orgkeys.organisation_share_grant(actor=caseworker, private_key=holder_key, organisation=ngo, user=newcomer)
-    OrganisationKeyShare.objects.filter(organisation=ngo).delete()  # even a key made anew skips her
-    orgkeys.organisation_key_ensure(organisation=ngo)
     assert not OrganisationKeyShare.objects.filter(user=newcomer).exists()
-    assert OrganisationKeyShare.objects.filter(user=caseworker, organisation=ngo).exists()
     assert keyed_client(newcomer).get(url("screening:record", saved.pk)).status_code == 404
     assert [m.to for m in mailoutbox] == [["cw@ngo.example"]]
     # The key holder confirms with her unlocked key: the share is sealed at once.
@@ -225,6 +244,22 @@ def test_a_new_caseworker_gets_no_key_share_until_a_key_holder_confirms(  # type
     assert holder.post(url("accounts:membership_decide", membership.pk), {"decision": "confirm"}).status_code == 200
     assert OrganisationKeyShare.objects.filter(user=newcomer, organisation=ngo).exists()
     assert AuditEvent.objects.filter(action="key.shared", actor_id=caseworker.pk, target_id=str(newcomer.pk)).exists()
+    assert content_of(saved, newcomer)["reference"] == REFERENCE
+
+
+def test_a_key_made_anew_is_not_sealed_to_a_pending_member(staff, organisations) -> None:  # type: ignore[no-untyped-def]
+    ngo = organisations["ngo"]
+    caseworker = staff[Role.CASEWORKER]
+    keys.keyring_create_for(caseworker, password=PASSWORD)
+    orgkeys.organisation_key_ensure(organisation=ngo)
+    services.user_invite(actor=staff[Role.NETWORK_ADMIN], organisation=ngo, username="newcw", display_name="",
+                         role=Role.CASEWORKER)
+    newcomer = User.objects.get(username="newcw")
+    keys.keyring_create_for(newcomer, password=PASSWORD)
+    OrganisationKeyShare.objects.filter(organisation=ngo).delete()  # the last holder left: a new key is made
+    orgkeys.organisation_key_ensure(organisation=ngo)
+    assert OrganisationKeyShare.objects.filter(user=caseworker, organisation=ngo).exists()
+    assert not OrganisationKeyShare.objects.filter(user=newcomer).exists()
 
 
 def test_a_key_holder_declines_and_the_membership_ends(staff, organisations, saved) -> None:  # type: ignore[no-untyped-def]

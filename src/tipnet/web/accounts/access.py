@@ -104,12 +104,12 @@ def access_manage_user(*, user: User, user_id: int) -> User:
 
 
 def access_membership_confirm(*, user: User, membership_id: int) -> Membership:
-    """A pending membership may be confirmed or declined only by a key holder of its organisation,
-    never by the person it concerns."""
+    """A pending membership may be confirmed or declined only by a key holder of its organisation
+    who holds what it would reach (grants.confirmers), never by the person it concerns."""
     membership = Membership.objects.filter(pk=membership_id, pending=True).select_related("user", "organisation").first()
     _require(membership is not None)
     assert membership is not None
-    _require(membership.user_id != user.pk and grants.is_key_holder(user, membership.organisation))
+    _require(grants.may_confirm(user, membership))
     return membership
 
 

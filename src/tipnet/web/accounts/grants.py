@@ -26,15 +26,15 @@ Who may grant (always in the organisation concerned, never "in any organisation"
   they hold a confirmed org_admin membership;
 - nobody else.
 
-Key holders and confirmation: a membership granted by someone who is not a key holder of the
-organisation is *pending* until a key holder of that organisation confirms it (pending memberships
-give no role and receive no key). While the organisation has no key holder at all, nothing
+Key holders and confirmation: a membership granted by someone who does not already hold what it
+would reach (``confirmers``) is *pending* until such a key holder of that organisation confirms it
+(pending memberships give no role and receive no key). While the organisation has no key holder at all, nothing
 encrypted can be reached, so the membership is confirmed at once (audited as a bootstrap).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tipnet.web.accounts.models import Membership, Organisation, OrganisationKeyShare, User
@@ -101,24 +101,50 @@ def grantable_roles(*, actor: User, organisation: Organisation) -> list[tuple[st
 # ------------------------------------------------------------------------------------ key holders
 
 
-def key_holders(organisation: Organisation) -> QuerySet[User]:
-    """Active users with a confirmed membership who can reach the organisation's encrypted content:
-    holders of a share of its key and, in a trustee, hotline operators with a keyring (reports are
-    sealed to them)."""
-    confirmed = Membership.objects.filter(organisation=organisation, pending=False, user__is_active=True)
-    holders = Q(pk__in=OrganisationKeyShare.objects.filter(
-        organisation=organisation, user_id__in=confirmed.values("user_id")).values("user_id"))
-    if organisation.type == T.TRUSTEE:
-        holders |= Q(pk__in=confirmed.filter(role=Role.HOTLINE_OPERATOR, user__keyring__isnull=False).values("user_id"))
-    return User.objects.filter(holders, is_active=True)
+def _confirmed_members(organisation: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation=organisation, pending=False, user__is_active=True)
 
 
-def is_key_holder(user: User, organisation: Organisation) -> bool:
-    return user.is_authenticated and key_holders(organisation).filter(pk=user.pk).exists()
+def share_holders(organisation: Organisation) -> QuerySet[User]:
+    """Active, confirmed members holding a share of the organisation's key (screenings, cases)."""
+    holders = OrganisationKeyShare.objects.filter(
+        organisation=organisation, user_id__in=_confirmed_members(organisation).values("user_id")
+    ).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True)
+
+
+def report_holders(organisation: Organisation) -> QuerySet[User]:
+    """In a trustee, the confirmed hotline operators with a keyring: new reports are sealed to them."""
+    if organisation.type != T.TRUSTEE:
+        return User.objects.none()
+    operators = _confirmed_members(organisation).filter(role=Role.HOTLINE_OPERATOR, user__keyring__isnull=False)
+    return User.objects.filter(pk__in=operators.values("user_id"), is_active=True)
+
+
+def confirmers(organisation: Organisation, role: str) -> QuerySet[User]:
+    """The key holders who may confirm a new ``role`` membership in ``organisation``: those who
+    already hold what it would reach. A hotline operator of a trustee would receive reports, so
+    the trustee's report holders confirm (the org admin of a trustee, holding only the
+    organisation key, cannot make herself a reader of reports through a second account); while
+    there is none, and for every other membership, the holders of the organisation key share.
+    Empty: nothing encrypted can be reached yet (bootstrap)."""
+    if role == Role.HOTLINE_OPERATOR and organisation.type == T.TRUSTEE:
+        reports = report_holders(organisation)
+        if reports.exists():
+            return reports
+    return share_holders(organisation)
+
+
+def may_confirm(user: User, membership: Membership) -> bool:
+    """Never one's own membership; otherwise a confirmer for that role in that organisation."""
+    if not user.is_authenticated or membership.user_id == user.pk:
+        return False
+    return confirmers(membership.organisation, membership.role).filter(pk=user.pk).exists()
 
 
 def pending_for_holder(user: User) -> QuerySet[Membership]:
-    """Pending memberships ``user`` may confirm: in organisations where they hold a key, not their own."""
-    pending = Membership.objects.filter(pending=True).exclude(user=user).select_related("user", "organisation")
-    organisation_ids = [m.organisation_id for m in pending if is_key_holder(user, m.organisation)]
-    return pending.filter(organisation_id__in=organisation_ids).order_by("organisation__name", "user__username")
+    """Pending memberships ``user`` may confirm."""
+    pending = Membership.objects.filter(pending=True).select_related("user", "organisation")
+    ids = [m.pk for m in pending if may_confirm(user, m)]
+    return Membership.objects.filter(pk__in=ids).select_related("user", "organisation").order_by(
+        "organisation__name", "user__username", "role")

@@ -15,9 +15,11 @@ from tipnet.web.accounts import grants
 from tipnet.web.accounts.models import Organisation
 
 
-def notify_confirmation_needed(organisation: Organisation) -> int:
-    """One message to every key holder of ``organisation`` who gave an address."""
-    addresses = sorted({(u.email, u.preferred_language) for u in grants.key_holders(organisation).exclude(email="")})
+def notify_confirmation_needed(organisation: Organisation, role: str) -> int:
+    """One message to every key holder of ``organisation`` who may confirm a new ``role``
+    membership (grants.confirmers) and gave an address."""
+    holders = grants.confirmers(organisation, role).exclude(email="")
+    addresses = sorted({(u.email, u.preferred_language) for u in holders})
     sent = 0
     for address, language in addresses:
         with override(language):

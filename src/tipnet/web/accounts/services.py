@@ -202,7 +202,7 @@ def user_invite(
     user = User.objects.create(username=username, display_name=display_name.strip(), is_active=False)
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    via = _confirmation(actor=actor, organisation=organisation)
+    via = _confirmation(actor=actor, organisation=organisation, role=role)
     pending = via == PENDING
     membership = Membership.objects.create(user=user, organisation=organisation, role=role, pending=pending)
     token = secrets.token_urlsafe(32)
@@ -220,11 +220,12 @@ def user_invite(
 PENDING = "pending"
 
 
-def _confirmation(*, actor: User | None, organisation: Organisation) -> str:
+def _confirmation(*, actor: User | None, organisation: Organisation, role: str) -> str:
     """How a new membership is confirmed, decided before it exists: it waits for a key holder of the
-    organisation (``PENDING``), unless the granter is one (their grant is their confirmation) or
-    the organisation has no key holder at all (nothing encrypted can be reached yet: bootstrap)."""
-    holders = grants.key_holders(organisation)
+    organisation who holds what it would reach (``PENDING``, grants.confirmers), unless the granter
+    is one (their grant is their confirmation) or there is none at all (nothing encrypted can be
+    reached yet: bootstrap)."""
+    holders = grants.confirmers(organisation, role)
     if not holders.exists():
         return "bootstrap"
     if actor is not None and holders.filter(pk=actor.pk).exists():
@@ -236,7 +237,7 @@ def _after_membership_created(*, actor: User | None, membership: Membership, via
     """Audit how a confirmed membership was confirmed, or tell the key holders about a pending one."""
     organisation = membership.organisation
     if membership.pending:
-        transaction.on_commit(lambda: notify_confirmation_needed(organisation))
+        transaction.on_commit(lambda: notify_confirmation_needed(organisation, membership.role))
         return
     audit_record(
         actor=actor, action=Action.MEMBERSHIP_CONFIRMED, organisation=organisation, target_type="user",
@@ -308,7 +309,7 @@ def membership_grant(
         raise AccountError(refusal)
     membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
     if membership is None:
-        via = _confirmation(actor=actor, organisation=organisation)
+        via = _confirmation(actor=actor, organisation=organisation, role=role)
         pending = via == PENDING
         membership = Membership.objects.create(user=user, organisation=organisation, role=role, pending=pending)
         audit_record(
@@ -326,7 +327,7 @@ def membership_grant(
 def _membership_decision_check(*, actor: User, membership: Membership) -> None:
     if not membership.pending:
         raise AccountError(_("This membership is not waiting for confirmation."))
-    if membership.user_id == actor.pk or not grants.is_key_holder(actor, membership.organisation):
+    if not grants.may_confirm(actor, membership):
         raise AccountError(_("Only a key holder of this organisation can confirm or decline."))
 
 
@@ -400,7 +401,7 @@ def user_create_admin(*, username: str, password: str, organisation_name: str) -
         audit_record(actor=None, action=Action.ORGANISATION_CREATED, organisation=organisation)
     # Server access must not reach encrypted content either: in an organisation that has key
     # holders the new admin waits for one of them like everybody else.
-    via = _confirmation(actor=None, organisation=organisation)
+    via = _confirmation(actor=None, organisation=organisation, role=Role.NETWORK_ADMIN)
     pending = via == PENDING
     membership = Membership.objects.create(user=user, organisation=organisation, role=Role.NETWORK_ADMIN, pending=pending)
     audit_record(
