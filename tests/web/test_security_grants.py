@@ -143,6 +143,19 @@ def test_a_police_operator_cannot_enter_the_trustees_inbox_read_or_triage(staff,
     assert keyed_client(operator).get(url("report:inbox")).status_code == 200
 
 
+def test_an_org_admin_cannot_close_the_account_of_a_member_who_also_belongs_elsewhere(staff, organisations, operator) -> None:  # type: ignore[no-untyped-def]
+    # The trustee's operator also helps out at the NGO: the NGO's admin does not administer her account.
+    Membership.objects.create(user=operator, organisation=organisations["ngo"], role=Role.CASEWORKER)
+    client = signed_in_client(staff[Role.ORG_ADMIN])
+    assert client.post(url("accounts:user_offboard", operator.pk), {"confirm": "yes"}).status_code == 404
+    assert client.post(url("accounts:user_otp_reset", operator.pk)).status_code == 404
+    operator.refresh_from_db()
+    assert operator.is_active and TOTPDevice.objects.filter(user=operator).exists()
+    # A member of the NGO alone is hers to manage.
+    only_ngo = make_staff("only_ngo", organisations["ngo"], Role.CASEWORKER)
+    assert client.post(url("accounts:user_offboard", only_ngo.pk), {"confirm": "yes"}).status_code == 200
+
+
 # --------------------------------------------------------------------------- key-holder confirmation
 
 

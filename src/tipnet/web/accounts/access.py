@@ -92,14 +92,18 @@ def access_manage_organisation(*, user: User, organisation_id: int) -> Organisat
 
 
 def access_manage_user(*, user: User, user_id: int) -> User:
-    """A member may be managed by an admin of one of their organisations, or a network admin."""
+    """A member may be managed (account closed, second factor reset: both act on the whole account)
+    by a network admin, or by an organisation admin who administers *every* organisation the member
+    belongs to: an admin of one organisation never closes the account of, say, a trustee's operator
+    who also helps out in her NGO."""
     target = User.objects.filter(pk=user_id).first()
     _require(target is not None)
     assert target is not None
     if grants.is_network_admin(user):
         return target
     admin_orgs = grants.confirmed_memberships(user).filter(role=Role.ORG_ADMIN).values("organisation_id")
-    _require(Membership.objects.filter(user=target, organisation_id__in=admin_orgs).exists())
+    theirs = Membership.objects.filter(user=target)
+    _require(theirs.exists() and not theirs.exclude(organisation_id__in=admin_orgs).exists())
     return target
 
 
