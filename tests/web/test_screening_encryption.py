@@ -88,6 +88,14 @@ def test_a_colleague_onboarded_later_reads_after_a_key_holder_signs_in(staff, or
     mai = services.user_onboard(token=invite.token, password=PASSWORD)
     TOTPDevice.objects.create(user=mai, name="test", confirmed=True)
     mai_client = keyed_client(mai)
+    # The org admin holds no key of the NGO, so Mai waits for a key holder (issue 10, finding 2):
+    # until then her role gives her nothing, and a key holder's sign-in shares nothing with her.
+    membership = mai.memberships.get()
+    assert membership.pending
+    assert mai_client.get(url("screening:record", saved.pk)).status_code == 404
+    orgkeys.organisation_shares_grant_pending(user=caseworker, private_key=keys.keyring_unlock(caseworker, password=PASSWORD))
+    assert not OrganisationKeyShare.objects.filter(user=mai).exists()
+    services.membership_confirm(actor=caseworker, membership=membership)
     locked = mai_client.get(url("screening:record", saved.pk))
     assert locked.status_code == 200 and LOCKED in locked.content.decode()
     assert REFERENCE not in locked.content.decode()
@@ -102,12 +110,16 @@ def test_a_colleague_onboarded_later_reads_after_a_key_holder_signs_in(staff, or
     assert REFERENCE in page and "Indicators of trafficking are met" in page
 
 
-def test_membership_granted_by_a_key_holder_shares_at_once(caseworker, organisations, saved) -> None:  # type: ignore[no-untyped-def]
+def test_membership_granted_by_a_key_holder_shares_at_once(staff, caseworker, organisations, saved) -> None:  # type: ignore[no-untyped-def]
     newcomer = make_staff("newcomer", organisations["other"], Role.CASEWORKER)
     keys.keyring_create_for(newcomer, password=PASSWORD)
     private_key = keys.keyring_unlock(caseworker, password=PASSWORD)
-    services.membership_grant(actor=caseworker, user=newcomer, organisation=organisations["ngo"], role=Role.CASEWORKER,
-                              actor_private_key=private_key)
+    # Caseworkers give no roles (grants.py); the NGO's admin, once she holds the key, does.
+    admin = staff[Role.ORG_ADMIN]
+    keys.keyring_create_for(admin, password=PASSWORD)
+    orgkeys.organisation_share_grant(actor=caseworker, private_key=private_key, organisation=organisations["ngo"], user=admin)
+    services.membership_grant(actor=admin, user=newcomer, organisation=organisations["ngo"], role=Role.CASEWORKER,
+                              actor_private_key=keys.keyring_unlock(admin, password=PASSWORD))
     assert OrganisationKeyShare.objects.filter(user=newcomer, organisation=organisations["ngo"]).exists()
     assert content_of(saved, newcomer)["reference"] == REFERENCE
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from PIL import Image
 
 from tests.web.conftest import make_staff, signed_in_client
-from tipnet.web.accounts.models import User
+from tipnet.web.accounts.models import Membership, User
 from tipnet.web.accounts.roles import Role
 
 ALL = frozenset(Role.values)
@@ -43,6 +43,9 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "accounts:user_offboard": ("POST", ADMINS),
     "accounts:user_otp_reset": ("POST", ADMINS),
     "accounts:audit": ("GET", frozenset({Role.NETWORK_ADMIN})),
+    # Only a key holder of the membership's organisation decides, whatever their role; nobody in
+    # this fixture holds a key (tests/web/test_security_grants.py covers key holders).
+    "accounts:membership_decide": ("POST", frozenset()),
     "research:estimate": ("GET", RESEARCH),
     "research:run": ("GET", RESEARCH),
     "research:run_json": ("GET", RESEARCH),
@@ -154,6 +157,10 @@ def targets(organisations, staff) -> dict[str, object]:  # type: ignore[no-untyp
         "channel_slug": "web",
         "channel_id": channel_default().pk,
         "file_id": submission.report.files.get().pk,
+        "membership_id": Membership.objects.create(
+            user=User.objects.create(username="pending_newcomer"), organisation=organisations["ngo"],
+            role=Role.CASEWORKER, pending=True,
+        ).pk,
     }
 
 

@@ -34,6 +34,8 @@ class Action:
     USER_OFFBOARDED = "user.offboarded"
     ROLE_GRANTED = "role.granted"
     ROLE_REVOKED = "role.revoked"
+    MEMBERSHIP_CONFIRMED = "membership.confirmed"
+    MEMBERSHIP_DECLINED = "membership.declined"
     ORGANISATION_CREATED = "organisation.created"
     RECORD_READ = "record.read"
     EXPORT = "export"

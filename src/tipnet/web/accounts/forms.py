@@ -31,9 +31,16 @@ class EnrolForm(forms.Form):
 
 
 class InviteForm(forms.Form):
+    """``roles``: the choices the acting user may give in this organisation (grants.grantable_roles);
+    a forged POST with any other role is refused here, and again by the service."""
+
     username = forms.CharField(label=_("User name"), max_length=150)
     display_name = forms.CharField(label=_("Display name"), max_length=120, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=())
+
+    def __init__(self, *args: object, roles: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
 
 
 class RoleForm(forms.Form):

@@ -40,11 +40,18 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A user's role in one organisation. A user may hold several roles in several organisations."""
+    """A user's role in one organisation. A user may hold several roles in several organisations.
+
+    ``pending`` is true while the membership waits for an existing key holder of the organisation
+    to confirm it (accounts/grants.py): a pending membership gives no role, no report is sealed to
+    it and no organisation key share is made for it. Memberships made before confirmation existed,
+    by ``tipnet demo`` and by direct creation count as confirmed (the default).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    pending = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

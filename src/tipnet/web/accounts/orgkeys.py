@@ -9,7 +9,8 @@ the session (``keys.current_private_key``).
 
 Nobody but a member who already holds the key can give it to someone else, so a colleague who
 joins later receives a share at the next sign-in of any key-holding colleague
-(``organisation_shares_grant_pending``). Offboarding and ending a membership delete the share.
+(``organisation_shares_grant_pending``), and only once a key holder of the organisation has
+confirmed their membership (grants.py): creating an account never reaches the key by itself. Offboarding and ending a membership delete the share.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from tipnet.web.accounts.models import (
 
 
 def _members_with_keyring(organisation: Organisation) -> QuerySet[StaffKeyring]:
-    """Keyrings of the organisation's active members (a member may hold several roles: one each)."""
-    member_ids = Membership.objects.filter(organisation=organisation, user__is_active=True).values("user_id")
+    """Keyrings of the organisation's active members with a confirmed membership (a member may hold
+    several roles: one each). A pending member (grants.py) receives no share until a key holder of
+    the organisation confirms them."""
+    member_ids = Membership.objects.filter(organisation=organisation, pending=False, user__is_active=True).values("user_id")
     return StaffKeyring.objects.filter(user_id__in=member_ids).select_related("user")
 
 
@@ -127,8 +130,8 @@ def organisation_share_grant(
     *, actor: User, private_key: bytes, organisation: Organisation, user: User
 ) -> bool:
     """Seal the organisation's key to ``user`` if the actor holds it and the user has a keyring and
-    a membership but no share yet. True if a share was made. Audited."""
-    if not Membership.objects.filter(organisation=organisation, user=user, user__is_active=True).exists():
+    a confirmed membership but no share yet. True if a share was made. Audited."""
+    if not Membership.objects.filter(organisation=organisation, user=user, pending=False, user__is_active=True).exists():
         return False
     if OrganisationKeyShare.objects.filter(organisation=organisation, user=user).exists():
         return False

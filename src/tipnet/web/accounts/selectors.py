@@ -15,7 +15,9 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
 def organisations_for(*, user: User, network_admin: bool) -> QuerySet[Organisation]:
     if network_admin:
         return Organisation.objects.all()
-    return Organisation.objects.filter(memberships__user=user, memberships__role=Role.ORG_ADMIN).distinct()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Role.ORG_ADMIN, memberships__pending=False
+    ).distinct()
 
 
 def audit_recent(*, limit: int = 200) -> QuerySet[AuditEvent]:

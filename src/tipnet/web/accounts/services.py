@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tipnet.web.accounts import orgkeys, throttle
+from tipnet.web.accounts import grants, orgkeys, throttle
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import keyring_create_for
 from tipnet.web.accounts.models import Invitation, Membership, Organisation, User
+from tipnet.web.accounts.notify import notify_confirmation_needed
 from tipnet.web.accounts.roles import Role
 
 RECOVERY_CODE_COUNT = 10
@@ -193,23 +194,55 @@ def user_invite(
     username = username.strip()
     if not USERNAME_PATTERN.fullmatch(username):
         raise AccountError(_("Choose a user name of letters, digits, dots, dashes or underscores."))
-    if role not in Role.values:
-        raise AccountError(_("Unknown role."))
+    refusal = grants.grant_refusal(actor=actor, organisation=organisation, role=role)
+    if refusal:
+        raise AccountError(refusal)
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError(_("This user name is already taken."))
     user = User.objects.create(username=username, display_name=display_name.strip(), is_active=False)
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    Membership.objects.create(user=user, organisation=organisation, role=role)
+    via = _confirmation(actor=actor, organisation=organisation, role=role)
+    pending = via == PENDING
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role, pending=pending)
     token = secrets.token_urlsafe(32)
     Invitation.objects.create(
         user=user, token_hash=_hash_token(token), expires_at=timezone.now() + INVITATION_LIFETIME, created_by=actor
     )
     audit_record(
         actor=actor, action=Action.USER_INVITED, organisation=organisation, target_type="user",
-        target_id=user.pk, details={"role": role},
+        target_id=user.pk, details={"role": role, "pending": pending},
     )
+    _after_membership_created(actor=actor, membership=membership, via=via)
     return Invite(user=user, token=token)
+
+
+PENDING = "pending"
+
+
+def _confirmation(*, actor: User | None, organisation: Organisation, role: str) -> str:
+    """How a new membership is confirmed, decided before it exists: it waits for a key holder of the
+    organisation who holds what it would reach (``PENDING``, grants.confirmers), unless the granter
+    is one (their grant is their confirmation) or there is none at all (nothing encrypted can be
+    reached yet: bootstrap)."""
+    holders = grants.confirmers(organisation, role)
+    if not holders.exists():
+        return "bootstrap"
+    if actor is not None and holders.filter(pk=actor.pk).exists():
+        return "granted_by_key_holder"
+    return PENDING
+
+
+def _after_membership_created(*, actor: User | None, membership: Membership, via: str) -> None:
+    """Audit how a confirmed membership was confirmed, or tell the key holders about a pending one."""
+    organisation = membership.organisation
+    if membership.pending:
+        transaction.on_commit(lambda: notify_confirmation_needed(organisation, membership.role))
+        return
+    audit_record(
+        actor=actor, action=Action.MEMBERSHIP_CONFIRMED, organisation=organisation, target_type="user",
+        target_id=membership.user_id, details={"role": membership.role, "via": via},
+    )
 
 
 def invitation_get(*, token: str) -> Invitation | None:
@@ -267,22 +300,69 @@ def user_offboard(*, actor: User, user: User) -> None:
 def membership_grant(
     *, actor: User, user: User, organisation: Organisation, role: str, actor_private_key: bytes | None = None
 ) -> Membership:
-    """Give ``user`` a role. If the actor's unlocked key is at hand (from their session) and they
-    hold the organisation's key, the new member gets their share now instead of at a colleague's
-    next sign-in."""
-    if role not in Role.values:
-        raise AccountError(_("Unknown role."))
-    membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-    if created:
+    """Give ``user`` a role, if the actor may give it there (grants.py). A grant by someone who is
+    not a key holder of the organisation is pending until a key holder confirms it. If the actor's
+    unlocked key is at hand (from their session) and they hold the organisation's key, the new
+    member gets their share now instead of at a colleague's next sign-in."""
+    refusal = grants.grant_refusal(actor=actor, organisation=organisation, role=role)
+    if refusal:
+        raise AccountError(refusal)
+    membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if membership is None:
+        via = _confirmation(actor=actor, organisation=organisation, role=role)
+        pending = via == PENDING
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role, pending=pending)
         audit_record(
             actor=actor, action=Action.ROLE_GRANTED, organisation=organisation, target_type="user",
-            target_id=user.pk, details={"role": role},
+            target_id=user.pk, details={"role": role, "pending": pending},
         )
-    if actor_private_key is not None:
+        _after_membership_created(actor=actor, membership=membership, via=via)
+    if actor_private_key is not None and not membership.pending:
         orgkeys.organisation_share_grant(
             actor=actor, private_key=actor_private_key, organisation=organisation, user=user
         )
     return membership
+
+
+def _membership_decision_check(*, actor: User, membership: Membership) -> None:
+    if not membership.pending:
+        raise AccountError(_("This membership is not waiting for confirmation."))
+    if not grants.may_confirm(actor, membership):
+        raise AccountError(_("Only a key holder of this organisation can confirm or decline."))
+
+
+@transaction.atomic
+def membership_confirm(*, actor: User, membership: Membership, actor_private_key: bytes | None = None) -> None:
+    """A key holder of the organisation confirms a pending membership. With the actor's unlocked key
+    the organisation key share is sealed at once; otherwise at the next key holder's sign-in."""
+    membership = Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+    _membership_decision_check(actor=actor, membership=membership)
+    membership.pending = False
+    membership.save(update_fields=["pending"])
+    audit_record(
+        actor=actor, action=Action.MEMBERSHIP_CONFIRMED, organisation=membership.organisation, target_type="user",
+        target_id=membership.user_id, details={"role": membership.role, "via": "key_holder"},
+    )
+    if actor_private_key is not None:
+        orgkeys.organisation_share_grant(
+            actor=actor, private_key=actor_private_key, organisation=membership.organisation, user=membership.user
+        )
+
+
+@transaction.atomic
+def membership_decline(*, actor: User, membership: Membership) -> None:
+    """A key holder declines a pending membership: it ends. A never-used invitation whose only
+    membership this was ends with it."""
+    membership = Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+    _membership_decision_check(actor=actor, membership=membership)
+    audit_record(
+        actor=actor, action=Action.MEMBERSHIP_DECLINED, organisation=membership.organisation, target_type="user",
+        target_id=membership.user_id, details={"role": membership.role},
+    )
+    user = membership.user
+    membership.delete()
+    if not user.memberships.exists():
+        Invitation.objects.filter(user=user).delete()
 
 
 @transaction.atomic
@@ -315,13 +395,20 @@ def user_create_admin(*, username: str, password: str, organisation_name: str) -
     organisation, created = Organisation.objects.get_or_create(
         name=organisation_name, defaults={"type": "ngo"}
     )
+    if not grants.role_fits(role=Role.NETWORK_ADMIN, organisation=organisation):
+        raise AccountError(_("This role does not exist in this type of organisation."))
     if created:
         audit_record(actor=None, action=Action.ORGANISATION_CREATED, organisation=organisation)
-    Membership.objects.create(user=user, organisation=organisation, role=Role.NETWORK_ADMIN)
+    # Server access must not reach encrypted content either: in an organisation that has key
+    # holders the new admin waits for one of them like everybody else.
+    via = _confirmation(actor=None, organisation=organisation, role=Role.NETWORK_ADMIN)
+    pending = via == PENDING
+    membership = Membership.objects.create(user=user, organisation=organisation, role=Role.NETWORK_ADMIN, pending=pending)
     audit_record(
         actor=None, action=Action.ROLE_GRANTED, organisation=organisation, target_type="user",
-        target_id=user.pk, details={"role": Role.NETWORK_ADMIN, "via": "createadmin"},
+        target_id=user.pk, details={"role": Role.NETWORK_ADMIN, "via": "createadmin", "pending": pending},
     )
+    _after_membership_created(actor=None, membership=membership, via=via)
     # After the membership, so that the new admin holds a share of a newly made key.
     orgkeys.organisation_key_ensure(organisation=organisation)
     return user

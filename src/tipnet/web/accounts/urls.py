@@ -15,5 +15,6 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/staff/", views.organisation_staff_view, name="organisation_staff"),
     path("users/<int:user_id>/offboard/", views.user_offboard_view, name="user_offboard"),
     path("users/<int:user_id>/reset-2fa/", views.user_otp_reset_view, name="user_otp_reset"),
+    path("memberships/<int:membership_id>/decide/", views.membership_decide_view, name="membership_decide"),
     path("audit/", views.audit_view, name="audit"),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from tipnet.web.accounts import access, keys, orgkeys, selectors, services
+from tipnet.web.accounts import access, grants, keys, orgkeys, selectors, services
 from tipnet.web.accounts.audit import Action, audit_record, audit_verify
 from tipnet.web.accounts.forms import (
     CodeForm,
@@ -26,7 +26,7 @@ from tipnet.web.accounts.forms import (
     SetPasswordForm,
 )
 from tipnet.web.accounts.middleware import SESSION_STARTED_KEY
-from tipnet.web.accounts.models import Membership, User
+from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import Role
 from tipnet.web.clientaddr import client_address
 
@@ -152,7 +152,32 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @access.staff_view(access.access_staff_home)
 def home_view(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
-    return render(request, "accounts/home.html", {"memberships": memberships})
+    return render(request, "accounts/home.html", {
+        "memberships": memberships, "awaiting": grants.pending_for_holder(request.user),
+        "key_unlocked": keys.current_private_key(request) is not None,
+    })
+
+
+@require_POST
+@access.staff_view(access.access_membership_confirm)
+def membership_decide_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """A key holder confirms (sealing the organisation key share at once with their unlocked key)
+    or declines a pending membership."""
+    membership = access.access_membership_confirm(user=request.user, membership_id=membership_id)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "confirm":
+            services.membership_confirm(actor=request.user, membership=membership,
+                                        actor_private_key=keys.current_private_key(request))
+            message = _("Confirmed. The person can now receive the organisation's keys.")
+        elif decision == "decline":
+            services.membership_decline(actor=request.user, membership=membership)
+            message = _("Declined. The role was not given.")
+        else:
+            raise services.AccountError(_("Choose confirm or decline."))
+    except services.AccountError as failure:
+        return render(request, "accounts/message.html", {"message": str(failure)}, status=400)
+    return render(request, "accounts/message.html", {"message": message})
 
 
 @access.staff_view(access.access_organisation_list)
@@ -165,7 +190,8 @@ def organisations_view(request: HttpRequest) -> HttpResponse:
 @access.staff_view(access.access_manage_organisation)
 def organisation_staff_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = access.access_manage_organisation(user=request.user, organisation_id=organisation_id)
-    form = InviteForm(request.POST or None)
+    roles = grants.grantable_roles(actor=request.user, organisation=organisation)
+    form = InviteForm(request.POST or None, roles=roles)
     error = ""
     invite_link = ""
     if request.method == "POST" and form.is_valid():
@@ -175,7 +201,7 @@ def organisation_staff_view(request: HttpRequest, organisation_id: int) -> HttpR
             error = str(failure)
         else:
             invite_link = request.build_absolute_uri(reverse("accounts:welcome", args=[invite.token]))
-            form = InviteForm()
+            form = InviteForm(roles=roles)
     members = selectors.organisation_members(organisation=organisation)
     return render(
         request,
@@ -249,8 +275,17 @@ def welcome_view(request: HttpRequest, token: str) -> HttpResponse:
 def audit_view(request: HttpRequest) -> HttpResponse:
     audit_record(actor=request.user, action=Action.AUDIT_VIEWED)
     report = audit_verify()
-    return render(
-        request,
-        "accounts/audit.html",
-        {"events": selectors.audit_recent(), "report": report},
-    )
+    events = list(selectors.audit_recent())
+    names = dict(Organisation.objects.filter(pk__in={e.organisation_id for e in events}).values_list("pk", "name"))
+    rows = []
+    for event in events:
+        # What an invitation or a grant gave (and what a confirmation, decline or revocation
+        # concerned): the role from the details, and the organisation by name.
+        role = event.details.get("role", "") if isinstance(event.details, dict) else ""
+        rows.append({
+            "event": event,
+            "organisation": names.get(event.organisation_id, event.organisation_id or ""),
+            "role": Role(role).label if role in Role.values else role,
+            "pending": isinstance(event.details, dict) and event.details.get("pending") is True,
+        })
+    return render(request, "accounts/audit.html", {"rows": rows, "report": report})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from tipnet.web.accounts import grants
 from tipnet.web.accounts.access import user_has_role
 from tipnet.web.accounts.models import User
 from tipnet.web.accounts.roles import Role
@@ -16,7 +17,8 @@ from tipnet.web.directory.models import Service
 
 
 def access_directory_manage(*, user: User) -> None:
-    if not user_has_role(user, Role.ORG_ADMIN, Role.NETWORK_ADMIN):
+    """A gate only: ``services_editable`` then keeps an org admin to their own organisations."""
+    if not (grants.is_network_admin(user) or user_has_role(user, Role.ORG_ADMIN)):
         raise Http404
 
 
@@ -32,10 +34,10 @@ def access_service_edit(*, user: User, service_id: int) -> Service:
 
 def access_directory_admin(*, user: User) -> None:
     """CSV import and export: network admins only."""
-    if not user_has_role(user, Role.NETWORK_ADMIN):
+    if not grants.is_network_admin(user):
         raise Http404
 
 
 def access_directory_gaps(*, user: User) -> None:
-    if not user_has_role(user, Role.NETWORK_ADMIN, Role.COORDINATOR):
+    if not (grants.is_network_admin(user) or user_has_role(user, Role.COORDINATOR)):
         raise Http404

@@ -1,24 +1,49 @@
 """Who may see reports: hotline operators of the trustee that received them. Nobody else —
-network admins included — reads report content (DESIGN.md, security model)."""
+network admins included — reads report content (DESIGN.md, security model).
+
+Every check names the organisation: the operator role counts only in a confirmed membership of an
+organisation of type trustee, and a report only for an operator of *its* trustee. An "operator"
+of the police (or of any other organisation) is nobody here.
+"""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from tipnet.web.accounts.access import organisations_where, user_has_role
-from tipnet.web.accounts.models import User
-from tipnet.web.accounts.roles import Role
+from tipnet.web.accounts import grants
+from tipnet.web.accounts.models import Organisation, User
+from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report.models import Channel, Forwarding, Report
 
 
+def operator_trustees(user: User) -> QuerySet[Organisation]:
+    """The trustees where ``user`` is a confirmed hotline operator."""
+    trustee_ids = (
+        grants.confirmed_memberships(user)
+        .filter(role=Role.HOTLINE_OPERATOR, organisation__type=OrganisationType.TRUSTEE)
+        .values("organisation_id")
+    )
+    return Organisation.objects.filter(pk__in=trustee_ids)
+
+
 def access_inbox(*, user: User) -> None:
-    if not user_has_role(user, Role.HOTLINE_OPERATOR):
+    if not operator_trustees(user).exists():
+        raise Http404
+
+
+def access_staff_entry(*, user: User) -> None:
+    """Entering a phone report: only an operator of the trustee that receives the reports."""
+    from tipnet.web.report.services import trustee_for_reports
+
+    trustee = trustee_for_reports()
+    if trustee is None or not operator_trustees(user).filter(pk=trustee.pk).exists():
         raise Http404
 
 
 def access_report(*, user: User, report_id: int) -> Report:
     access_inbox(user=user)
-    report = Report.objects.filter(pk=report_id, trustee__in=organisations_where(user, Role.HOTLINE_OPERATOR)).first()
+    report = Report.objects.filter(pk=report_id, trustee__in=operator_trustees(user)).first()
     if report is None:
         raise Http404
     return report
@@ -41,7 +66,7 @@ def access_forwarding(*, user: User, report_id: int, forwarding_id: int) -> Forw
 
 def access_channels(*, user: User) -> None:
     """Network admins edit the reporting line's questionnaires."""
-    if not user_has_role(user, Role.NETWORK_ADMIN):
+    if not grants.is_network_admin(user):
         raise Http404
 
 

@@ -13,15 +13,18 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from tipnet.web.accounts.models import Organisation, User
-from tipnet.web.accounts.roles import Role
+from tipnet.web.accounts.models import Membership, Organisation, User
+from tipnet.web.accounts.roles import OrganisationType, Role
 
 
 def operator_addresses(trustee: Organisation | None = None) -> list[tuple[str, str]]:
-    """(e-mail, language) of active hotline operators who gave an address."""
-    users = User.objects.filter(memberships__role=Role.HOTLINE_OPERATOR, is_active=True).exclude(email="")
+    """(e-mail, language) of active, confirmed hotline operators of a trustee who gave an address."""
+    memberships = Membership.objects.filter(
+        role=Role.HOTLINE_OPERATOR, pending=False, organisation__type=OrganisationType.TRUSTEE
+    )
     if trustee is not None:
-        users = users.filter(memberships__organisation=trustee)
+        memberships = memberships.filter(organisation=trustee)
+    users = User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).exclude(email="")
     return sorted({(u.email, u.preferred_language) for u in users})
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tipnet.web.accounts.access import organisations_where
 from tipnet.web.accounts.models import User
-from tipnet.web.accounts.roles import Role
+from tipnet.web.report.access import operator_trustees
 from tipnet.web.report.models import Report
 
 
 def inbox(*, user: User, status: str) -> QuerySet[Report]:
-    return Report.objects.filter(trustee__in=organisations_where(user, Role.HOTLINE_OPERATOR), status=status).only(
+    return Report.objects.filter(trustee__in=operator_trustees(user), status=status).only(
         "pk", "status", "kind", "danger_now", "prefecture", "victims", "children", "created_hour", "updated_hour", "source"
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 import pyrage
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from tipnet.core.receipts import (
 from tipnet.core.screening.catalogue import default_catalogue
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import public_key_of
-from tipnet.web.accounts.models import Membership, Organisation, User
+from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report.attachments import CleanFile
 from tipnet.web.report.export import forwarding_package
@@ -75,11 +76,20 @@ def trustee_for_reports() -> Organisation | None:
     return Organisation.objects.filter(type=OrganisationType.TRUSTEE).order_by("pk").first()
 
 
-def _recipients(trustee: Organisation) -> list[User]:
-    users = User.objects.filter(
-        memberships__organisation=trustee, memberships__role=Role.HOTLINE_OPERATOR, is_active=True, keyring__isnull=False
+def confirmed_operators(trustee: Organisation) -> QuerySet[User]:
+    """Active hotline operators of ``trustee`` whose membership a key holder confirmed (grants.py).
+
+    A pending operator (say, one a network admin created) gets nothing sealed to them."""
+    if trustee.type != OrganisationType.TRUSTEE:
+        return User.objects.none()
+    return User.objects.filter(
+        memberships__organisation=trustee, memberships__role=Role.HOTLINE_OPERATOR, memberships__pending=False,
+        is_active=True,
     ).distinct()
-    return list(users)
+
+
+def _recipients(trustee: Organisation) -> list[User]:
+    return list(confirmed_operators(trustee).filter(keyring__isnull=False))
 
 
 @dataclass(frozen=True)
@@ -413,7 +423,7 @@ def report_triage(*, actor: User, report: Report, status: str, kind: str, indica
 @transaction.atomic
 def report_grant_access(*, actor: User, report: Report, colleague: User, private_key: bytes | None) -> None:
     """A recipient with access shares the report with a new operator of the same trustee."""
-    if not Membership.objects.filter(user=colleague, organisation=report.trustee, role=Role.HOTLINE_OPERATOR).exists():
+    if not confirmed_operators(report.trustee).filter(pk=colleague.pk).exists():
         raise ReportError(_("That person is not an operator of this reporting line."))
     public = public_key_of(colleague)
     if public is None:

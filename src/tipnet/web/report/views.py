@@ -14,7 +14,7 @@ from tipnet.core.receipts import ReceiptFormatError, receipt_normalise
 from tipnet.web.accounts.access import staff_view
 from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.accounts.models import Organisation, User
-from tipnet.web.accounts.roles import OrganisationType, Role
+from tipnet.web.accounts.roles import OrganisationType
 from tipnet.web.report import ratelimit, services
 from tipnet.web.report.access import (
     access_channel,
@@ -23,6 +23,7 @@ from tipnet.web.report.access import (
     access_inbox,
     access_report,
     access_report_file,
+    access_staff_entry,
 )
 from tipnet.web.report.attachments import MAX_FILES, AttachmentError, clean_attachment
 from tipnet.web.report.forms import (
@@ -172,7 +173,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view(access_inbox)
+@staff_view(access_staff_entry)
 def staff_entry_view(request: HttpRequest) -> HttpResponse:
     """A report taken by phone or in person, entered by the operator."""
     form = ReportForm(request.POST or None)
@@ -258,8 +259,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
         conversation = services.report_read(actor=request.user, report=report, private_key=private_key)
     except services.KeyUnavailable as failure:
         return render(request, "report/locked.html", {"report": report, "error": str(failure)}, status=403)
-    colleagues = User.objects.filter(memberships__organisation=report.trustee, memberships__role=Role.HOTLINE_OPERATOR,
-                                     is_active=True).exclude(pk__in=report.access.values("user_id")).distinct()
+    colleagues = services.confirmed_operators(report.trustee).exclude(pk__in=report.access.values("user_id"))
     show = request.GET.get("show", "")
     labels = {q.key: q.text(q.label, get_language() or "en") for q in parse_questions(report.channel.questions)} if report.channel else {}
     extra = [(labels.get(key, key), value) for key, value in conversation.content.get("extra", {}).items()]
