@@ -32,9 +32,6 @@ from django.utils import timezone
 
 from tipnet.web.accounts.models import LoginThrottle
 
-NAME_MAX_FAILURES_DEFAULT = 50
-KNOWN_SECONDS_DEFAULT = 90 * 24 * 3600
-
 
 def _keyed(*parts: str) -> str:
     message = "\x1f".join(parts).encode()
@@ -50,11 +47,11 @@ def _lock_seconds() -> int:
 
 
 def _name_max() -> int:
-    return int(getattr(settings, "TIPNET_LOGIN_NAME_MAX_FAILURES", NAME_MAX_FAILURES_DEFAULT))
+    return int(settings.TIPNET_LOGIN_NAME_MAX_FAILURES)
 
 
 def _known_seconds() -> int:
-    return int(getattr(settings, "TIPNET_LOGIN_KNOWN_SECONDS", KNOWN_SECONDS_DEFAULT))
+    return int(settings.TIPNET_LOGIN_KNOWN_SECONDS)
 
 
 def _rows(username: str, client: str) -> tuple[LoginThrottle, LoginThrottle]:
