@@ -10,6 +10,7 @@ from tipnet.web.config import ConfigurationError, load_config
 
 GOOD_SECRET = "s" * 60
 GOOD_PEPPER = "p" * 40
+GOOD_AUDIT_KEY = "k" * 40
 
 
 def prod(tmp_path: Path, **overrides: str) -> dict[str, str]:
@@ -18,6 +19,7 @@ def prod(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "TIPNET_DATA_DIR": str(tmp_path),
         "SECRET_KEY": GOOD_SECRET,
         "TIPNET_PEPPER": GOOD_PEPPER,
+        "TIPNET_AUDIT_KEY": GOOD_AUDIT_KEY,
         "TIPNET_ALLOWED_HOSTS": "tipnet.example.org",
         "DATABASE_URL": "postgres://tipnet@db/tipnet",
     }

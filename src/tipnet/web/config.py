@@ -9,6 +9,8 @@ production start (demo secret, missing hosts) need tests of their own. Variables
 ``SECRET_KEY``           required in production, at least 50 characters, never the demo key.
 ``TIPNET_ALLOWED_HOSTS`` comma-separated host names; required in production.
 ``TIPNET_PEPPER``        secret mixed into receipt hashes, kept outside the database; required in production.
+``TIPNET_AUDIT_KEY``     key that MACs the audit chain, kept outside the database and out of backups;
+                         required in production (see tipnet.core.audit).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 DEMO_SECRET_FILE = "demo-secret-key"
 DEMO_PEPPER_FILE = "demo-pepper"
+DEMO_AUDIT_KEY_FILE = "demo-audit-key"
 MIN_SECRET_LENGTH = 50
 
 
@@ -34,6 +37,7 @@ class Config:
     database_url: str
     secret_key: str
     pepper: str
+    audit_key: str
     allowed_hosts: tuple[str, ...]
 
     @property
@@ -70,6 +74,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
     hosts = tuple(h.strip() for h in env.get("TIPNET_ALLOWED_HOSTS", "").split(",") if h.strip())
     secret_key = env.get("SECRET_KEY", "").strip()
     pepper = env.get("TIPNET_PEPPER", "").strip()
+    audit_key = env.get("TIPNET_AUDIT_KEY", "").strip()
 
     if mode == "production":
         problems = []
@@ -86,6 +91,14 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
             data_dir / DEMO_PEPPER_FILE
         ).read_text().strip() == pepper:
             problems.append("TIPNET_PEPPER is the demo pepper.")
+        if not audit_key or len(audit_key) < 32:
+            problems.append("TIPNET_AUDIT_KEY must be set to at least 32 random characters.")
+        elif audit_key in {pepper, secret_key}:
+            problems.append("TIPNET_AUDIT_KEY must differ from SECRET_KEY and TIPNET_PEPPER.")
+        elif (data_dir / DEMO_AUDIT_KEY_FILE).exists() and (
+            data_dir / DEMO_AUDIT_KEY_FILE
+        ).read_text().strip() == audit_key:
+            problems.append("TIPNET_AUDIT_KEY is the demo audit key.")
         if not hosts:
             problems.append("TIPNET_ALLOWED_HOSTS is not set (comma-separated host names).")
         if database_url.startswith("sqlite") and env.get("TIPNET_ALLOW_SQLITE") != "1":
@@ -98,6 +111,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
     else:
         secret_key = secret_key or _read_or_create_secret(data_dir / DEMO_SECRET_FILE)
         pepper = pepper or _read_or_create_secret(data_dir / DEMO_PEPPER_FILE)
+        audit_key = audit_key or _read_or_create_secret(data_dir / DEMO_AUDIT_KEY_FILE)
         hosts = hosts or ("127.0.0.1", "localhost", "[::1]")
 
     return Config(
@@ -106,5 +120,6 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
         database_url=database_url,
         secret_key=secret_key,
         pepper=pepper,
+        audit_key=audit_key,
         allowed_hosts=hosts,
     )

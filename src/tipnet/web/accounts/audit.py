@@ -7,13 +7,22 @@ change commit together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tipnet.core.audit import GENESIS, ChainEntry, ChainReport, entry_hash, verify_chain
+from tipnet.core.audit import (
+    GENESIS,
+    ChainEntry,
+    ChainReport,
+    Head,
+    entry_hash,
+    entry_mac,
+    verify_chain,
+)
 from tipnet.web.accounts.models import AuditEvent, Organisation, User
 
 _PG_LOCK_KEY = 7_345_001  # advisory lock id serialising appends on PostgreSQL
@@ -47,6 +56,11 @@ class Action:
     ORGANISATION_KEY_CREATED = "organisation.key_created"
 
 
+def audit_key() -> bytes:
+    """The key that MACs the chain: TIPNET_AUDIT_KEY, never stored in the database or a backup."""
+    return settings.TIPNET_AUDIT_KEY.encode()
+
+
 def _lock_chain() -> None:
     """Serialise appends. SQLite transactions here are IMMEDIATE (one writer at a time)."""
     if connection.vendor == "postgresql":
@@ -67,9 +81,11 @@ def audit_record(
     """Append one entry to the chain. Must not carry personal data in ``details``: ids only."""
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+        last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash", "mac").first()
         sequence = 1 if last is None else last.sequence + 1
         previous = GENESIS if last is None else last.hash
+        # A previous row without a MAC is already reported by verification; chain on from "".
+        previous_mac = GENESIS if last is None else (last.mac or "")
         event = AuditEvent(
             sequence=sequence,
             at=timezone.now().replace(microsecond=0),
@@ -83,7 +99,9 @@ def audit_record(
             details=details or {},
             previous_hash=previous,
         )
-        event.hash = entry_hash(previous, event.chain_content())
+        content = event.chain_content()
+        event.hash = entry_hash(previous, content)
+        event.mac = entry_mac(audit_key(), previous_mac, content)
         event.save()
         return event
 
@@ -91,9 +109,12 @@ def audit_record(
 def _entries() -> Iterator[ChainEntry]:
     for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
         # Re-read through the database's own types so a tampered value shows as a mismatch.
-        yield ChainEntry(event.sequence, event.chain_content(), event.previous_hash, event.hash)
+        content = event.chain_content()
+        yield ChainEntry(event.sequence, content, event.previous_hash, event.hash, event.mac, content["at"])
 
 
-def audit_verify() -> ChainReport:
-    """Walk the whole chain from the start."""
-    return verify_chain(_entries())
+def audit_verify(*, heads: Sequence[Head] = (), key: bytes | None = None) -> ChainReport:
+    """Walk the whole chain from the start, checking every MAC with the audit key (or ``key``,
+    for a restore that has just put the backed-up demo key in place) and every kept head.
+    A verified report's ``head`` is what the operator keeps outside the database."""
+    return verify_chain(_entries(), key=audit_key() if key is None else key, heads=heads)
