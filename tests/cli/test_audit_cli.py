@@ -286,3 +286,20 @@ def test_demo_backup_carries_the_demo_key_and_restores_intact(tmp_path: Path, fr
     assert restored.returncode == 0 and "audit chain intact" in restored.stdout, restored.stdout
     assert (tmp_path / "target" / "demo-audit-key").read_text() == (tmp_path / "source" / "demo-audit-key").read_text()
     assert run(target, "audit", "verify", "--head", head).returncode == 0
+
+
+def test_rekey_rotates_without_rewriting_and_refuses_bad_input(installation, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    old_head = head_of(installation)
+    new_key = "the-new-audit-key-" + "r" * 30
+    (tmp_path / "new-key").write_text(new_key + "\n")
+    short = run(installation, "audit", "rekey", "--new-key-file", "-", stdin="short\n")
+    assert short.returncode == 2 and "at least 32" in short.stderr
+    same = run(installation, "audit", "rekey", "--new-key-file", str(Path(installation["TIPNET_DATA_DIR"]) / "demo-audit-key"))
+    assert same.returncode == 2 and "in use" in same.stderr
+    rotated = run(installation, "audit", "rekey", "--new-key-file", str(tmp_path / "new-key"))
+    assert rotated.returncode == 0, rotated.stderr
+    assert "audit key rotated at entry" in rotated.stdout
+    with_new = {**installation, "TIPNET_AUDIT_KEY": new_key}
+    result = run(with_new, "audit", "verify", "--head", old_head)  # heads kept before still match
+    assert result.returncode == 0 and "key rotated at entry" in result.stdout, result.stdout
+    assert run(installation, "audit", "verify").returncode == 1  # the old key no longer fits the end

@@ -16,8 +16,15 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from tipnet.core.audit import GENESIS, Head, canonical, entry_hash, entry_mac
-from tipnet.web.accounts.audit import Action, audit_key, audit_record, audit_verify
+from tipnet.core.audit import GENESIS, Head, canonical, entry_hash, entry_mac, key_id
+from tipnet.web.accounts.audit import (
+    Action,
+    AuditKeyError,
+    audit_key,
+    audit_record,
+    audit_rotate_key,
+    audit_verify,
+)
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
 from tipnet.web.config import ConfigurationError, load_config
@@ -54,7 +61,7 @@ def _forge_append(*, target_id: str, with_key: bytes | None = None) -> int:
     if with_key is None:
         forged.mac = hashlib.sha256(f"{last.mac}\n".encode() + canonical(content)).hexdigest()
     else:
-        forged.mac = entry_mac(with_key, last.mac or "", content)
+        forged.mac = entry_mac(with_key, last.mac or "", forged.hash, content)
     forged.save()  # a new row: the model allows inserts, as the database does
     return forged.sequence
 
@@ -78,7 +85,7 @@ def test_every_entry_carries_a_mac_under_the_configured_key(db) -> None:  # type
     _entries(3)
     previous = GENESIS
     for event in AuditEvent.objects.order_by("sequence"):
-        assert event.mac == entry_mac(audit_key(), previous, event.chain_content())
+        assert event.mac == entry_mac(audit_key(), previous, event.hash, event.chain_content())
         previous = event.mac
 
 
@@ -245,3 +252,31 @@ def test_demo_makes_its_audit_key_once_in_the_data_folder(tmp_path: Path) -> Non
     assert load_config({"TIPNET_DATA_DIR": str(tmp_path)}).audit_key == first.audit_key
     assert len(first.audit_key) >= 32 and first.audit_key not in {first.pepper, first.secret_key}
     assert (tmp_path / "demo-audit-key").stat().st_mode & 0o077 == 0
+
+
+def test_key_rotation_appends_one_entry_and_rewrites_none(db, settings) -> None:  # type: ignore[no-untyped-def]
+    _entries(3)
+    before = list(AuditEvent.objects.order_by("sequence").values_list("sequence", "hash", "mac"))
+    kept = audit_verify().head
+    new_key = b"the next audit key, 32 characters or more"
+    event, report = audit_rotate_key(new_key=new_key)
+    assert event.sequence == 4 and event.action == Action.AUDIT_KEY_ROTATED
+    assert event.details == {"key": key_id(new_key), "previous_key": key_id(audit_key())}
+    assert report.ok and report.rotated_at == 4 and report.head is not None and report.head.sequence == 4
+    assert list(AuditEvent.objects.filter(sequence__lte=3).values_list("sequence", "hash", "mac")) == before
+    # The old key no longer verifies the end; the processes move to the new key.
+    assert not audit_verify().ok
+    settings.TIPNET_AUDIT_KEY = new_key.decode()
+    _entries(1)
+    assert kept is not None and audit_verify(heads=[kept, report.head]).ok
+
+
+def test_key_rotation_refuses_a_broken_chain(db) -> None:  # type: ignore[no-untyped-def]
+    _entries(2)
+    _triggers_off()
+    _forge_append(target_id="forged")
+    with pytest.raises(AuditKeyError, match="BROKEN"):
+        audit_rotate_key(new_key=b"the next audit key, 32 characters or more")
+    assert not AuditEvent.objects.filter(action=Action.AUDIT_KEY_ROTATED).exists()
+    with pytest.raises(AuditKeyError, match="in use"):
+        audit_rotate_key(new_key=audit_key())

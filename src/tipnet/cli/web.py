@@ -197,6 +197,34 @@ def audit_head_command() -> None:
     click.echo(report.head.line())
 
 
+@audit.command(name="rekey")
+@click.option("--new-key-file", required=True, type=click.File("r"), help="The new key, 32+ random characters ('-' for stdin).")
+def audit_rekey_command(new_key_file: click.File) -> None:
+    """Rotate TIPNET_AUDIT_KEY: verify the chain with the current key, then append a rotation
+    entry under the new key. Stop the server first; start it again with the new key."""
+    new_key = new_key_file.read().strip()  # type: ignore[attr-defined]
+    if len(new_key) < 32:
+        raise InputError("the new audit key must be at least 32 random characters")
+    setup_django()
+    from django.conf import settings
+
+    from tipnet.web.accounts.audit import AuditKeyError, audit_rotate_key
+
+    if new_key in {settings.SECRET_KEY, settings.TIPNET_PEPPER}:
+        raise InputError("the new audit key must differ from SECRET_KEY and TIPNET_PEPPER")
+    try:
+        event, report = audit_rotate_key(new_key=new_key.encode())
+    except AuditKeyError as error:
+        if "BROKEN" in str(error):
+            click.echo(f"not re-keyed: {error}")
+            sys.exit(1)
+        raise InputError(str(error)) from error
+    assert report.head is not None
+    click.echo(f"audit key rotated at entry {event.sequence}")
+    click.echo(f"head: {report.head.line()}")
+    click.echo("Now set TIPNET_AUDIT_KEY to the new key everywhere tipnet runs, and keep the old key offline.")
+
+
 @click.command()
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 def backup(output: Path) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 GENESIS = "0" * 64
 MAC_CONTEXT = b"tipnet-audit-mac/1\n"  # domain separation: this key MACs nothing else
+ROTATION_ACTION = "audit.key_rotated"
 _HEAD = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
 
 
@@ -44,12 +45,25 @@ def entry_hash(previous_hash: str, content: Mapping[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def entry_mac(key: bytes, previous_mac: str, content: Mapping[str, Any]) -> str:
-    """HMAC-SHA-256 under the audit key over the previous entry's MAC and the canonical content."""
+def entry_mac(key: bytes, previous_mac: str, digest: str, content: Mapping[str, Any]) -> str:
+    """HMAC-SHA-256 under the audit key over the previous entry's MAC, this entry's SHA-256 hash
+    and its canonical content. The hash chains every earlier entry's content, so one good MAC
+    commits to the whole history before it, even entries MACed under an earlier key."""
     if not key:
         raise ValueError("the audit key is empty")
-    message = MAC_CONTEXT + previous_mac.encode("ascii") + b"\n" + canonical(content)
+    message = MAC_CONTEXT + previous_mac.encode("ascii") + b"\n" + digest.encode("ascii") + b"\n" + canonical(content)
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A public name for a key (recorded in a key rotation entry); reveals nothing about it."""
+    return hmac.new(key, b"tipnet-audit-key-id/1", hashlib.sha256).hexdigest()[:16]
+
+
+def is_rotation(content: Mapping[str, Any]) -> bool:
+    """A key rotation entry: MACed under the new key, whose ``key_id`` its details name."""
+    details = content.get("details")
+    return content.get("action") == ROTATION_ACTION and isinstance(details, Mapping) and "key" in details
 
 
 @dataclass(frozen=True)
@@ -123,11 +137,13 @@ class ChainReport:
     reason: str = ""
     head: Head | None = None  # the newest verified entry (with a key): what to keep elsewhere
     heads_matched: int = 0
+    rotated_at: int | None = None  # MACs checked from here; earlier entries through their hashes
 
     def summary(self) -> str:
         if self.ok:
             kept = f", {self.heads_matched} kept head(s) matched" if self.heads_matched else ""
-            return f"audit chain intact: {self.checked} entries verified{kept}"
+            rotated = f", key rotated at entry {self.rotated_at}" if self.rotated_at else ""
+            return f"audit chain intact: {self.checked} entries verified{kept}{rotated}"
         return f"audit chain BROKEN at entry {self.first_bad_sequence}: {self.reason} ({self.checked} checked)"
 
 
@@ -136,15 +152,21 @@ def verify_chain(
 ) -> ChainReport:
     """Check links, hashes and (with ``key``) MACs in sequence order; stop at the first break.
 
-    ``heads`` are heads kept outside the database: each must name an entry that is still there
-    with the same MAC. A head beyond the end means the log was cut; a different MAC means it was
-    rewritten (or the head comes from another installation or key).
+    MACs are checked from the last rotation to ``key`` (or from the start, if the chain was never
+    re-keyed) to the end; the end must be under ``key``. Entries before that rotation were MACed
+    under an earlier key: the first MAC under ``key`` covers their hashes, so they are checked
+    through the hash chain. ``heads`` are heads kept outside the database: each must name an
+    entry that is still there with the same MAC. A head beyond the end means the log was cut; a
+    different MAC means it was rewritten (or the head comes from another installation).
     """
     if heads and key is None:
         raise ValueError("kept heads can only be checked with the audit key")
     kept: dict[int, list[Head]] = {}
     for head in heads:
         kept.setdefault(head.sequence, []).append(head)
+    current_id = key_id(key) if key is not None else ""
+    checking: bool | None = None  # are MACs under ``key`` from here on? None: not known yet
+    rotated_at: int | None = None
     expected_previous = GENESIS
     expected_mac = GENESIS
     expected_sequence: int | None = None
@@ -164,29 +186,46 @@ def verify_chain(
         if entry_hash(entry.previous_hash, entry.content) != entry.hash:
             return ChainReport(checked, False, entry.sequence, "content does not match its hash")
         if key is not None:
-            if entry.mac is None:
-                return ChainReport(checked, False, entry.sequence, "entry has no MAC (not written with the audit key)")
-            if not hmac.compare_digest(entry_mac(key, expected_mac, entry.content), entry.mac):
-                return ChainReport(
-                    checked, False, entry.sequence,
-                    "MAC does not match (entry changed or forged, or the wrong TIPNET_AUDIT_KEY)",
+            if is_rotation(entry.content):
+                checking = entry.content["details"]["key"] == current_id
+                rotated_at = entry.sequence
+            elif checking is None:  # the first entry: under this key, or an earlier one
+                checking = entry.mac is not None and hmac.compare_digest(
+                    entry_mac(key, expected_mac, entry.hash, entry.content), entry.mac
                 )
+            if checking:
+                if entry.mac is None:
+                    return ChainReport(checked, False, entry.sequence, "entry has no MAC (not written with the audit key)")
+                if not hmac.compare_digest(entry_mac(key, expected_mac, entry.hash, entry.content), entry.mac):
+                    return ChainReport(
+                        checked, False, entry.sequence,
+                        "MAC does not match (entry changed or forged, or the wrong TIPNET_AUDIT_KEY)",
+                    )
             for head in kept.pop(entry.sequence, []):
-                if not hmac.compare_digest(head.mac, entry.mac):
+                if entry.mac is None or not hmac.compare_digest(head.mac, entry.mac):
                     return ChainReport(
                         checked, False, entry.sequence,
                         f"entry differs from the kept head {head.sequence}:{head.mac[:12]}... "
                         "(the log was rewritten, or the head is from another installation)",
                     )
                 matched += 1
-            expected_mac = entry.mac
+            expected_mac = entry.mac or ""
         expected_previous = entry.hash
         expected_sequence = entry.sequence + 1
         checked += 1
         last = entry
+    end = last.sequence if last is not None else 0
+    if key is not None and last is not None and not checking:
+        if rotated_at is None:
+            return ChainReport(
+                checked, False, 1, "MAC does not match (entry changed or forged, or the wrong TIPNET_AUDIT_KEY)"
+            )
+        return ChainReport(
+            checked, False, rotated_at,
+            "the chain was re-keyed here to a key that is not TIPNET_AUDIT_KEY (forged, or the wrong key)",
+        )
     if kept:
         missing = min(kept)
-        end = last.sequence if last is not None else 0
         return ChainReport(
             checked, False, end + 1,
             f"truncated: the kept head {missing} is missing, the chain ends at entry {end}",
@@ -194,4 +233,4 @@ def verify_chain(
     head = None
     if key is not None:
         head = Head(0, GENESIS) if last is None else Head(last.sequence, expected_mac, last.at)
-    return ChainReport(checked, True, head=head, heads_matched=matched)
+    return ChainReport(checked, True, head=head, heads_matched=matched, rotated_at=rotated_at)

@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from tipnet.core.audit import (
     GENESIS,
+    ROTATION_ACTION,
     ChainEntry,
     ChainReport,
     Head,
     entry_hash,
     entry_mac,
+    key_id,
     verify_chain,
 )
 from tipnet.web.accounts.models import AuditEvent, Organisation, User
@@ -54,6 +56,7 @@ class Action:
     KEY_SHARED = "key.shared"
     KEY_SHARE_REMOVED = "key.share_removed"
     ORGANISATION_KEY_CREATED = "organisation.key_created"
+    AUDIT_KEY_ROTATED = ROTATION_ACTION
 
 
 def audit_key() -> bytes:
@@ -81,29 +84,81 @@ def audit_record(
     """Append one entry to the chain. Must not carry personal data in ``details``: ids only."""
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash", "mac").first()
-        sequence = 1 if last is None else last.sequence + 1
-        previous = GENESIS if last is None else last.hash
-        # A previous row without a MAC is already reported by verification; chain on from "".
-        previous_mac = GENESIS if last is None else (last.mac or "")
-        event = AuditEvent(
-            sequence=sequence,
-            at=timezone.now().replace(microsecond=0),
+        return _append(
+            key=audit_key(),
             action=action,
-            actor_id=actor.pk if actor is not None else None,
-            actor_name=actor.get_username() if actor is not None else "",
-            organisation_id=organisation.pk if organisation is not None else None,
+            actor=actor,
+            organisation=organisation,
             target_type=target_type,
-            target_id=str(target_id),
-            recipient_organisation_id=recipient.pk if recipient is not None else None,
-            details=details or {},
-            previous_hash=previous,
+            target_id=target_id,
+            recipient=recipient,
+            details=details,
         )
-        content = event.chain_content()
-        event.hash = entry_hash(previous, content)
-        event.mac = entry_mac(audit_key(), previous_mac, content)
-        event.save()
-        return event
+
+
+def _append(
+    *,
+    key: bytes,
+    action: str,
+    actor: User | None = None,
+    organisation: Organisation | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    recipient: Organisation | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write the next entry, hashed and MACed under ``key``. The caller holds the chain lock."""
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash", "mac").first()
+    sequence = 1 if last is None else last.sequence + 1
+    previous = GENESIS if last is None else last.hash
+    # A previous row without a MAC is already reported by verification; chain on from "".
+    previous_mac = GENESIS if last is None else (last.mac or "")
+    event = AuditEvent(
+        sequence=sequence,
+        at=timezone.now().replace(microsecond=0),
+        action=action,
+        actor_id=actor.pk if actor is not None else None,
+        actor_name=actor.get_username() if actor is not None else "",
+        organisation_id=organisation.pk if organisation is not None else None,
+        target_type=target_type,
+        target_id=str(target_id),
+        recipient_organisation_id=recipient.pk if recipient is not None else None,
+        details=details or {},
+        previous_hash=previous,
+    )
+    content = event.chain_content()
+    event.hash = entry_hash(previous, content)
+    event.mac = entry_mac(key, previous_mac, event.hash, content)
+    event.save()
+    return event
+
+
+class AuditKeyError(Exception):
+    """The chain cannot be re-keyed (it does not verify, or the new key is unfit); nothing written."""
+
+
+def audit_rotate_key(*, new_key: bytes) -> tuple[AuditEvent, ChainReport]:
+    """Move the chain to ``new_key`` without rewriting a single entry.
+
+    Under the chain lock: verify the whole chain with the current key (a broken chain is never
+    blessed with a new key), then append a rotation entry MACed under the new key that names
+    both keys by their ids. From then on every process must run with the new key; entries before
+    the rotation stay as they are and are checked through the hash the new MACs cover.
+    """
+    old_key = audit_key()
+    if new_key == old_key:
+        raise AuditKeyError("the new key is the key in use")
+    with transaction.atomic():
+        _lock_chain()
+        report = audit_verify()
+        if not report.ok:
+            raise AuditKeyError(report.summary())
+        event = _append(
+            key=new_key,
+            action=Action.AUDIT_KEY_ROTATED,
+            details={"key": key_id(new_key), "previous_key": key_id(old_key)},
+        )
+    return event, audit_verify(key=new_key)
 
 
 def _entries() -> Iterator[ChainEntry]:

@@ -40,7 +40,7 @@ def fill_macs(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     macs, previous = [], GENESIS
     for row in AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000):
-        previous = entry_mac(key, previous, _content(row))
+        previous = entry_mac(key, previous, row.hash, _content(row))
         macs.append((previous, row.pk))
     with schema_editor.connection.cursor() as cursor:
         if vendor == "postgresql":
