@@ -12,6 +12,7 @@ import click
 
 from tipnet.cli._django import migrate, setup_django
 from tipnet.cli._errors import InputError
+from tipnet.core.audit import Head
 
 
 def _port(value: int) -> int:
@@ -125,7 +126,7 @@ def audit() -> None:
     """The audit log."""
 
 
-def _kept_heads(head_texts: tuple[str, ...], head_file: Path | None, record: bool) -> list:
+def _kept_heads(head_texts: tuple[str, ...], head_file: Path | None, record: bool) -> list[Head]:
     """Parse --head values and the heads file; malformed input is exit code 2, nothing checked."""
     from tipnet.core.audit import HeadFormatError, parse_head, parse_head_lines
 
