@@ -303,3 +303,13 @@ def test_rekey_rotates_without_rewriting_and_refuses_bad_input(installation, tmp
     result = run(with_new, "audit", "verify", "--head", old_head)  # heads kept before still match
     assert result.returncode == 0 and "key rotated at entry" in result.stdout, result.stdout
     assert run(installation, "audit", "verify").returncode == 1  # the old key no longer fits the end
+
+
+def test_rekey_refuses_a_broken_chain(installation, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    database = Database(installation)
+    database.triggers_off()
+    database.forge_append()
+    (tmp_path / "new-key").write_text("the-new-audit-key-" + "r" * 30)
+    result = run(installation, "audit", "rekey", "--new-key-file", str(tmp_path / "new-key"))
+    assert result.returncode == 1 and "not re-keyed" in result.stdout
+    assert not database.execute("SELECT 1 FROM accounts_auditevent WHERE action = 'audit.key_rotated'")

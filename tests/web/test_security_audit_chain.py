@@ -19,6 +19,7 @@ from django.urls import reverse
 from tipnet.core.audit import GENESIS, Head, canonical, entry_hash, entry_mac, key_id
 from tipnet.web.accounts.audit import (
     Action,
+    AuditChainBroken,
     AuditKeyError,
     audit_key,
     audit_record,
@@ -275,7 +276,7 @@ def test_key_rotation_refuses_a_broken_chain(db) -> None:  # type: ignore[no-unt
     _entries(2)
     _triggers_off()
     _forge_append(target_id="forged")
-    with pytest.raises(AuditKeyError, match="BROKEN"):
+    with pytest.raises(AuditChainBroken, match="BROKEN"):
         audit_rotate_key(new_key=b"the next audit key, 32 characters or more")
     assert not AuditEvent.objects.filter(action=Action.AUDIT_KEY_ROTATED).exists()
     with pytest.raises(AuditKeyError, match="in use"):

@@ -209,16 +209,16 @@ def audit_rekey_command(new_key_file: click.File) -> None:
     setup_django()
     from django.conf import settings
 
-    from tipnet.web.accounts.audit import AuditKeyError, audit_rotate_key
+    from tipnet.web.accounts.audit import AuditChainBroken, AuditKeyError, audit_rotate_key
 
     if new_key in {settings.SECRET_KEY, settings.TIPNET_PEPPER}:
         raise InputError("the new audit key must differ from SECRET_KEY and TIPNET_PEPPER")
     try:
         event, report = audit_rotate_key(new_key=new_key.encode())
+    except AuditChainBroken as error:
+        click.echo(f"not re-keyed: {error}")
+        sys.exit(1)
     except AuditKeyError as error:
-        if "BROKEN" in str(error):
-            click.echo(f"not re-keyed: {error}")
-            sys.exit(1)
         raise InputError(str(error)) from error
     assert report.head is not None
     click.echo(f"audit key rotated at entry {event.sequence}")

@@ -134,7 +134,15 @@ def _append(
 
 
 class AuditKeyError(Exception):
-    """The chain cannot be re-keyed (it does not verify, or the new key is unfit); nothing written."""
+    """The chain cannot be re-keyed (the new key is unfit); nothing written."""
+
+
+class AuditChainBroken(AuditKeyError):
+    """The chain does not verify with the current key, so it is not re-keyed; nothing written."""
+
+    def __init__(self, report: ChainReport) -> None:
+        super().__init__(report.summary())
+        self.report = report
 
 
 def audit_rotate_key(*, new_key: bytes) -> tuple[AuditEvent, ChainReport]:
@@ -152,7 +160,7 @@ def audit_rotate_key(*, new_key: bytes) -> tuple[AuditEvent, ChainReport]:
         _lock_chain()
         report = audit_verify()
         if not report.ok:
-            raise AuditKeyError(report.summary())
+            raise AuditChainBroken(report)
         event = _append(
             key=new_key,
             action=Action.AUDIT_KEY_ROTATED,
