@@ -10,6 +10,7 @@ from tipnet.web.config import ConfigurationError, load_config
 
 GOOD_SECRET = "kJ3vQ9xR2mT7wLp4ZbN8cY1hF6dS0gA5eU-_iO3qWzXrVtBnMl"
 GOOD_PEPPER = "Hq7Rz2Lx9Wc4Vn1Bm8Kd3Tf6Yg0Sj5Pa"
+GOOD_AUDIT_KEY = "Zt4Nq8Wm1Xc6Rv3Lb9Hs2Kd7Pf0Yg5Ja"
 
 
 def prod(tmp_path: Path, **overrides: str) -> dict[str, str]:
@@ -18,6 +19,7 @@ def prod(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "TIPNET_DATA_DIR": str(tmp_path),
         "SECRET_KEY": GOOD_SECRET,
         "TIPNET_PEPPER": GOOD_PEPPER,
+        "TIPNET_AUDIT_KEY": GOOD_AUDIT_KEY,
         "TIPNET_ALLOWED_HOSTS": "tipnet.example.org",
         "DATABASE_URL": "postgres://tipnet@db/tipnet",
     }

@@ -4,6 +4,7 @@ backup, restore."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 
 from tipnet.cli._django import migrate, setup_django
 from tipnet.cli._errors import InputError
+from tipnet.core.audit import Head
 
 
 def _port(value: int) -> int:
@@ -128,16 +130,104 @@ def audit() -> None:
     """The audit log."""
 
 
+def _kept_heads(head_texts: tuple[str, ...], head_file: Path | None, record: bool) -> list[Head]:
+    """Parse --head values and the heads file; malformed input is exit code 2, nothing checked."""
+    from tipnet.core.audit import HeadFormatError, parse_head, parse_head_lines
+
+    heads = []
+    try:
+        for text in head_texts:
+            heads.append(parse_head(text))
+        if head_file is not None:
+            if head_file.exists():
+                heads.extend(parse_head_lines(head_file.read_text(encoding="utf-8").splitlines()))
+            elif not record:
+                raise InputError(f"{head_file} does not exist (add --record to start a heads file)")
+    except HeadFormatError as error:
+        raise InputError(f"malformed kept head: {error}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read {head_file}: {error}") from error
+    return heads
+
+
+def _record_head(head_file: Path, line: str) -> bool:
+    """Append the head to the heads file unless it is already its last head; the file is 0600."""
+    lines = head_file.read_text(encoding="utf-8").splitlines() if head_file.exists() else []
+    kept = [text.split("#", 1)[0].strip() for text in lines]
+    kept = [text for text in kept if text]
+    if kept and kept[-1] == line:
+        return False
+    head_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(head_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    return True
+
+
 @audit.command(name="verify")
-def audit_verify_command() -> None:
-    """Check the hash chain; exit 1 when it is broken."""
+@click.option("--head", "head_texts", multiple=True, metavar="SEQ:MAC", help="A head kept from `tipnet audit head` (repeatable).")
+@click.option("--head-file", type=click.Path(dir_okay=False, path_type=Path), help="A file of kept heads, one per line.")
+@click.option("--record", is_flag=True, help="After a successful check, append the current head to --head-file.")
+def audit_verify_command(head_texts: tuple[str, ...], head_file: Path | None, record: bool) -> None:
+    """Check the chain's hashes and MACs (TIPNET_AUDIT_KEY) and every kept head; exit 1 when the
+    log was changed, cut or extended by a forger, exit 2 on malformed input."""
+    if record and head_file is None:
+        raise InputError("--record needs --head-file")
+    heads = _kept_heads(head_texts, head_file, record)
+    setup_django()
+    from tipnet.web.accounts.audit import audit_verify
+
+    report = audit_verify(heads=heads)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+    assert report.head is not None
+    click.echo(f"head: {report.head.line()}")
+    if record and head_file is not None and _record_head(head_file, report.head.line()):
+        click.echo(f"head recorded in {head_file}")
+
+
+@audit.command(name="head")
+def audit_head_command() -> None:
+    """Print the verified head (SEQ:MAC TIME) to keep outside the database; exit 1 if the chain
+    is already broken, so a forged state is never handed out as a head."""
     setup_django()
     from tipnet.web.accounts.audit import audit_verify
 
     report = audit_verify()
-    click.echo(report.summary())
     if not report.ok:
+        click.echo(report.summary())
         sys.exit(1)
+    assert report.head is not None
+    click.echo(report.head.line())
+
+
+@audit.command(name="rekey")
+@click.option("--new-key-file", required=True, type=click.File("r"), help="The new key, 32+ random characters ('-' for stdin).")
+def audit_rekey_command(new_key_file: click.File) -> None:
+    """Rotate TIPNET_AUDIT_KEY: verify the chain with the current key, then append a rotation
+    entry under the new key. Stop the server first; start it again with the new key."""
+    new_key = new_key_file.read().strip()  # type: ignore[attr-defined]
+    if len(new_key) < 32:
+        raise InputError("the new audit key must be at least 32 random characters")
+    setup_django()
+    from django.conf import settings
+
+    from tipnet.web.accounts.audit import AuditChainBroken, AuditKeyError, audit_rotate_key
+
+    if new_key in {settings.SECRET_KEY, settings.TIPNET_PEPPER}:
+        raise InputError("the new audit key must differ from SECRET_KEY and TIPNET_PEPPER")
+    try:
+        event, report = audit_rotate_key(new_key=new_key.encode())
+    except AuditChainBroken as error:
+        click.echo(f"not re-keyed: {error}")
+        sys.exit(1)
+    except AuditKeyError as error:
+        raise InputError(str(error)) from error
+    assert report.head is not None
+    click.echo(f"audit key rotated at entry {event.sequence}")
+    click.echo(f"head: {report.head.line()}")
+    click.echo("Now set TIPNET_AUDIT_KEY to the new key everywhere tipnet runs, and keep the old key offline.")
 
 
 @click.command()
@@ -170,7 +260,11 @@ def restore(archive: Path) -> None:
     except BackupError as error:
         raise InputError(str(error)) from error
     click.echo(f"restored {result.rows} rows and {result.files} files from {archive}")
-    report = audit_verify()
+    # Verify with the key as it stands now: in demo mode the restore has just put the backed-up
+    # demo-audit-key into the data folder; in production it comes from TIPNET_AUDIT_KEY.
+    from tipnet.web.config import load_config
+
+    report = audit_verify(key=load_config().audit_key.encode())
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)

@@ -13,6 +13,8 @@ production start (demo secret, missing hosts) need tests of their own. Variables
                          production, at least 32 characters and 90 bits of estimated entropy.
 ``TIPNET_TRUSTED_PROXIES`` comma-separated addresses or networks (CIDR) of the reverse proxies whose
                          ``X-Forwarded-For`` is believed (report.ratelimit.client_address); empty by default.
+``TIPNET_AUDIT_KEY``     key that MACs the audit chain, kept outside the database and out of backups;
+                         required in production (see tipnet.core.audit).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 DEMO_SECRET_FILE = "demo-secret-key"
 DEMO_PEPPER_FILE = "demo-pepper"
+DEMO_AUDIT_KEY_FILE = "demo-audit-key"
 MIN_SECRET_LENGTH = 50
 MIN_PEPPER_LENGTH = 32
 MIN_SECRET_BITS = 90
@@ -48,6 +51,7 @@ class Config:
     database_url: str
     secret_key: str
     pepper: str
+    audit_key: str
     allowed_hosts: tuple[str, ...]
     trusted_proxies: tuple[Network, ...] = field(default=())
 
@@ -160,6 +164,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
     secret_key = env.get("SECRET_KEY", "").strip()
     pepper = env.get("TIPNET_PEPPER", "").strip()
     trusted_proxies = parse_trusted_proxies(env.get("TIPNET_TRUSTED_PROXIES", ""))
+    audit_key = env.get("TIPNET_AUDIT_KEY", "").strip()
 
     if mode == "production":
         problems = []
@@ -186,6 +191,19 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
             data_dir / DEMO_PEPPER_FILE
         ).read_text().strip() == pepper:
             problems.append("TIPNET_PEPPER is the demo pepper.")
+        if not audit_key or len(audit_key) < MIN_PEPPER_LENGTH:
+            problems.append("TIPNET_AUDIT_KEY must be set to at least 32 random characters.")
+        elif entropy_bits(audit_key) < MIN_SECRET_BITS:
+            problems.append(
+                f"TIPNET_AUDIT_KEY is not random enough (about {entropy_bits(audit_key):.0f} bits, at least "
+                f"{MIN_SECRET_BITS} needed); {GENERATE_HINT}"
+            )
+        elif audit_key in {pepper, secret_key}:
+            problems.append("TIPNET_AUDIT_KEY must differ from SECRET_KEY and TIPNET_PEPPER.")
+        elif (data_dir / DEMO_AUDIT_KEY_FILE).exists() and (
+            data_dir / DEMO_AUDIT_KEY_FILE
+        ).read_text().strip() == audit_key:
+            problems.append("TIPNET_AUDIT_KEY is the demo audit key.")
         if not hosts:
             problems.append("TIPNET_ALLOWED_HOSTS is not set (comma-separated host names).")
         wildcards = [h for h in hosts if "*" in h or h.startswith(".")]
@@ -204,6 +222,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
     else:
         secret_key = secret_key or _read_or_create_secret(data_dir / DEMO_SECRET_FILE)
         pepper = pepper or _read_or_create_secret(data_dir / DEMO_PEPPER_FILE)
+        audit_key = audit_key or _read_or_create_secret(data_dir / DEMO_AUDIT_KEY_FILE)
         hosts = hosts or ("127.0.0.1", "localhost", "[::1]")
 
     return Config(
@@ -212,6 +231,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Con
         database_url=database_url,
         secret_key=secret_key,
         pepper=pepper,
+        audit_key=audit_key,
         allowed_hosts=hosts,
         trusted_proxies=trusted_proxies,
     )

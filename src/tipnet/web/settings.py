@@ -18,6 +18,7 @@ DATA_DIR = CONFIG.data_dir
 
 SECRET_KEY = CONFIG.secret_key
 TIPNET_PEPPER = CONFIG.pepper
+TIPNET_AUDIT_KEY = CONFIG.audit_key
 TIPNET_MODE = CONFIG.mode
 DEBUG = False
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)

@@ -90,7 +90,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One hash-chained, append-only audit entry.
+    """One hash-chained, MAC-chained, append-only audit entry.
 
     Actor and target are kept as plain values, not foreign keys, so that the record of a
     disclosure outlives the user, the organisation and the record it names (APPI art. 29/30:
@@ -109,6 +109,10 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC under TIPNET_AUDIT_KEY (tipnet.core.audit.entry_mac). NULL only for a row written without
+    # the key, which verification reports; nullable so that SQLite adds the column in place rather
+    # than rebuilding the table, which would drop the append-only triggers.
+    mac = models.CharField(max_length=64, null=True)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 
