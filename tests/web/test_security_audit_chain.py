@@ -218,10 +218,13 @@ def test_audit_page_shows_a_forged_append_as_broken(staff, client_for) -> None: 
     assert 'id="chain-head"' not in body
 
 
+from tests.web.test_config import GOOD_AUDIT_KEY, GOOD_PEPPER, GOOD_SECRET  # noqa: E402
+
+
 def _production(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {
-        "TIPNET_MODE": "production", "TIPNET_DATA_DIR": str(tmp_path), "SECRET_KEY": "s" * 60,
-        "TIPNET_PEPPER": "p" * 40, "TIPNET_AUDIT_KEY": "k" * 40,
+        "TIPNET_MODE": "production", "TIPNET_DATA_DIR": str(tmp_path), "SECRET_KEY": GOOD_SECRET,
+        "TIPNET_PEPPER": GOOD_PEPPER, "TIPNET_AUDIT_KEY": GOOD_AUDIT_KEY,
         "TIPNET_ALLOWED_HOSTS": "tipnet.example.org", "DATABASE_URL": "postgres://tipnet@db/tipnet",
     }
     env.update(overrides)
@@ -233,13 +236,14 @@ def _production(tmp_path: Path, **overrides: str) -> dict[str, str]:
     [
         ({"TIPNET_AUDIT_KEY": ""}, "TIPNET_AUDIT_KEY must be set"),
         ({"TIPNET_AUDIT_KEY": "short"}, "TIPNET_AUDIT_KEY must be set"),
-        ({"TIPNET_AUDIT_KEY": "p" * 40}, "must differ"),
+        ({"TIPNET_AUDIT_KEY": GOOD_PEPPER}, "must differ"),
+        ({"TIPNET_AUDIT_KEY": "k" * 40}, "not random enough"),
     ],
 )
 def test_production_requires_its_own_audit_key(tmp_path: Path, override: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         load_config(_production(tmp_path, **override))
-    assert load_config(_production(tmp_path)).audit_key == "k" * 40
+    assert load_config(_production(tmp_path)).audit_key == GOOD_AUDIT_KEY
 
 
 def test_production_refuses_the_demo_audit_key(tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def entropy_bits(value: str) -> float:
     compressed = max(0, len(zlib.compress(value.encode(), 9)) - overhead) * 8
     # The first character is not in the differences: count it with the per-character rate.
     by_delta = _shannon_bits(deltas) + _shannon_bits(list(value)) / len(value)
-    return min(_shannon_bits(list(value)), by_delta, float(compressed))
+    return max(0.0, min(_shannon_bits(list(value)), by_delta, float(compressed)))
 
 
 def parse_trusted_proxies(text: str) -> tuple[Network, ...]:
