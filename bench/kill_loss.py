@@ -121,7 +121,7 @@ def reporter(base: str, number: int, ledger: Ledger, stop: threading.Event, mess
                 "what_happened": text, "kind": "labour", "prefecture": "23", "victims": "2-5", "children": "no"})
         except Exception as error:  # noqa: BLE001 - every failure is counted, then the client goes on
             ledger.error("report: " + error_kind(error))
-            time.sleep(0.2)
+            time.sleep(0.5)  # the server is probably down: retry twice a second
             continue
         match = RECEIPT.search(page)
         if match is None:
@@ -138,7 +138,7 @@ def reporter(base: str, number: int, ledger: Ledger, stop: threading.Event, mess
                 page = post_form(opener(), f"{base}/en/report/follow-up/", {"action": "reply", "receipt": receipt, "message": body})
             except Exception as error:  # noqa: BLE001
                 ledger.error("message: " + error_kind(error))
-                time.sleep(0.2)
+                time.sleep(0.5)
                 continue
             if 'id="sent"' in page:
                 with ledger.lock:
@@ -300,7 +300,7 @@ def main() -> None:
             "kills": kills, "pg_restarts": len(pg_restarts),
             "clients": args.clients, "load_seconds": round(load_seconds, 1),
             "verify_seconds": round(time.perf_counter() - verify_started, 1),
-            "report_attempts": ledger.attempts,
+            "report_attempts_incl_refused": ledger.attempts,
             "acknowledged_reports": len(reports),
             "acknowledged_messages": sum(map(len, messages.values())),
             "verdicts": dict(verdicts),
