@@ -209,3 +209,14 @@ def test_keys_receiver_sets_and_refuses_bad_keys(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "not an age public key" in bad.stderr
     missing = run(env, "keys", "receiver", "Nobody", recipient)
     assert missing.returncode == 2 and "no organisation" in missing.stderr
+
+
+def test_keys_confirm_refuses_what_it_may_not_confirm(tmp_path: Path, fresh_database) -> None:  # type: ignore[no-untyped-def]
+    """`tipnet keys confirm` as a process: an unknown membership and a missing option exit 2 (the
+    refusal over existing key holders is tested on the service in test_security_grants.py)."""
+    env = fresh_database(tmp_path / "data")
+    assert run(env, "demo", "--no-serve").returncode == 0
+    unknown = run(env, "keys", "confirm", "nobody", "--organisation", "nowhere", "--role", "caseworker")
+    assert unknown.returncode == 2 and "No such membership" in unknown.stderr
+    missing = run(env, "keys", "confirm", "operator")
+    assert missing.returncode == 2

@@ -325,3 +325,51 @@ def test_the_audit_page_shows_what_an_invitation_gave(staff, organisations) -> N
 def test_client_without_session_is_sent_to_sign_in(organisations) -> None:  # type: ignore[no-untyped-def]
     response = Client().post(url("accounts:membership_decide", 1), {"decision": "confirm"})
     assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+# ------------------------------------------------------------------------- emptied organisations
+
+
+def test_emptying_an_organisation_of_key_holders_does_not_let_a_network_admin_refill_it(  # type: ignore[no-untyped-def]
+    staff, organisations, operator
+) -> None:
+    """The residual risk of the bootstrap: close every key holder's account, then invite your own.
+    The trustee had a confirmed operator, so it is established: the newcomer waits, and only a
+    server administrator (`tipnet keys confirm`) can confirm where no key holder is left."""
+    trustee = organisations["trustee"]
+    network_admin = staff[Role.NETWORK_ADMIN]
+    trustee.refresh_from_db()
+    assert trustee.keys_established
+    for member in User.objects.filter(memberships__organisation=trustee).exclude(pk=network_admin.pk).distinct():
+        services.user_offboard(actor=network_admin, user=member)
+    assert not grants.confirmers(trustee, Role.HOTLINE_OPERATOR).exists()
+    invite = services.user_invite(actor=network_admin, organisation=trustee, username="mallory",
+                                  display_name="", role=Role.HOTLINE_OPERATOR)
+    mallory = onboarded(invite)
+    membership = mallory.memberships.get()
+    assert membership.pending
+    assert not AuditEvent.objects.filter(action="membership.confirmed", target_id=str(mallory.pk)).exists()
+    report = new_report()
+    assert not ReportAccess.objects.filter(report=report, user=mallory).exists()
+    with pytest.raises(services.AccountError):
+        services.membership_confirm(actor=network_admin, membership=membership)
+    # At the server, and only there, the way back.
+    services.membership_confirm_by_server_admin(username="mallory", organisation_name=trustee.name,
+                                                role=Role.HOTLINE_OPERATOR)
+    membership.refresh_from_db()
+    assert not membership.pending
+    assert AuditEvent.objects.filter(action="membership.confirmed", target_id=str(mallory.pk),
+                                     details__via="server_admin").exists()
+
+
+def test_the_server_administrator_cannot_confirm_over_the_key_holders(organisations, operator) -> None:  # type: ignore[no-untyped-def]
+    trustee = organisations["trustee"]
+    newcomer = User.objects.create(username="newcomer", is_active=True)
+    Membership.objects.create(user=newcomer, organisation=trustee, role=Role.HOTLINE_OPERATOR, pending=True)
+    with pytest.raises(services.AccountError, match="key holders"):
+        services.membership_confirm_by_server_admin(username="newcomer", organisation_name=trustee.name,
+                                                    role=Role.HOTLINE_OPERATOR)
+    with pytest.raises(services.AccountError, match="No such membership"):
+        services.membership_confirm_by_server_admin(username="newcomer", organisation_name=trustee.name,
+                                                    role=Role.CASEWORKER)
+    assert Membership.objects.get(user=newcomer).pending

@@ -86,4 +86,26 @@ def recover(username: str) -> None:
     click.echo(f"{username}'s key is now under the new password")
 
 
+@keys.command(name="confirm")
+@click.argument("username")
+@click.option("--organisation", required=True, help="The organisation's name, as on the staff pages.")
+@click.option("--role", required=True, help="The pending role, e.g. hotline_operator or caseworker.")
+def confirm(username: str, organisation: str, role: str) -> None:
+    """Confirm USERNAME's pending role where no key holder is left to do it (audited).
+
+    An organisation whose key holders have all left cannot confirm anyone from the web pages, so that
+    nobody can empty it and refill it with their own people; this is the way back, at the server."""
+    setup_django()
+    from tipnet.web.accounts.services import AccountError, membership_confirm_by_server_admin
+
+    try:
+        membership = membership_confirm_by_server_admin(username=username, organisation_name=organisation, role=role)
+    except AccountError as error:
+        raise InputError(str(error)) from error
+    click.echo(
+        f"{username} is now a confirmed {membership.role} of {membership.organisation.name}; "
+        "the organisation's key reaches them when it is created anew or shared by a key holder."
+    )
+
+
 COMMANDS = [keys]

@@ -12,10 +12,20 @@ from tipnet.web.accounts.roles import OrganisationType, Role
 
 
 class Organisation(models.Model):
+    """A member organisation of the network.
+
+    ``keys_established`` becomes true with the first confirmed membership and never goes back. Only
+    an organisation that never had one may confirm its first member on its own (grants.py,
+    "bootstrap"); one whose key holders have all left waits for a server administrator
+    (`tipnet keys confirm`), so that nobody who can close accounts and open new ones, a network
+    admin included, can empty an organisation of key holders and then fill it with their own.
+    """
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
     prefecture = models.CharField(_("prefecture"), max_length=32, blank=True)
     is_demo = models.BooleanField(default=False)
+    keys_established = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -61,6 +71,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.organisation}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A confirmed membership establishes its organisation for good (Organisation docstring)."""
+        super().save(*args, **kwargs)
+        if not self.pending:
+            Organisation.objects.filter(pk=self.organisation_id, keys_established=False).update(keys_established=True)
 
 
 class LoginThrottle(models.Model):

@@ -223,11 +223,13 @@ PENDING = "pending"
 def _confirmation(*, actor: User | None, organisation: Organisation, role: str) -> str:
     """How a new membership is confirmed, decided before it exists: it waits for a key holder of the
     organisation who holds what it would reach (``PENDING``, grants.confirmers), unless the granter
-    is one (their grant is their confirmation) or there is none at all (nothing encrypted can be
-    reached yet: bootstrap)."""
+    is one (their grant is their confirmation) or there is none at all in an organisation that never
+    had a confirmed member (nothing encrypted can be reached yet: bootstrap). An organisation whose
+    key holders have all gone waits for a server administrator (`tipnet keys confirm`)."""
     holders = grants.confirmers(organisation, role)
     if not holders.exists():
-        return "bootstrap"
+        established = Organisation.objects.filter(pk=organisation.pk, keys_established=True).exists()
+        return PENDING if established else "bootstrap"
     if actor is not None and holders.filter(pk=actor.pk).exists():
         return "granted_by_key_holder"
     return PENDING
@@ -347,6 +349,33 @@ def membership_confirm(*, actor: User, membership: Membership, actor_private_key
         orgkeys.organisation_share_grant(
             actor=actor, private_key=actor_private_key, organisation=membership.organisation, user=membership.user
         )
+
+
+@transaction.atomic
+def membership_confirm_by_server_admin(*, username: str, organisation_name: str, role: str) -> Membership:
+    """`tipnet keys confirm`: the way back for an organisation whose key holders have all gone.
+
+    Only where nobody in the web application can confirm (no confirmer for that role in that
+    organisation): while a key holder exists, the decision is theirs, and a server administrator
+    is refused. The person at the server's console can read the database and its keys' files
+    anyway; what this keeps from a network admin is doing it from a browser. Audited."""
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "organisation")
+        .filter(user__username=username, organisation__name=organisation_name, role=role).first()
+    )
+    if membership is None:
+        raise AccountError(_("No such membership: check the user name, the organisation and the role."))
+    if not membership.pending:
+        raise AccountError(_("This membership is not waiting for confirmation."))
+    if grants.confirmers(membership.organisation, membership.role).exists():
+        raise AccountError(_("This organisation has key holders: one of them confirms or declines on their home page."))
+    membership.pending = False
+    membership.save(update_fields=["pending"])
+    audit_record(
+        actor=None, action=Action.MEMBERSHIP_CONFIRMED, organisation=membership.organisation, target_type="user",
+        target_id=membership.user_id, details={"role": membership.role, "via": "server_admin"},
+    )
+    return membership
 
 
 @transaction.atomic
