@@ -220,3 +220,73 @@ def test_keys_confirm_refuses_what_it_may_not_confirm(tmp_path: Path, fresh_data
     assert unknown.returncode == 2 and "No such membership" in unknown.stderr
     missing = run(env, "keys", "confirm", "operator")
     assert missing.returncode == 2
+
+
+QUEUE_ESTIMATE = """
+import os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "tipnet.web.settings"
+django.setup()
+from tipnet.web.accounts.access import organisations_where
+from tipnet.web.accounts.models import User
+from tipnet.web.research.examples import example_csv
+from tipnet.web.research.selectors import RESEARCH_ROLES
+from tipnet.web.research.services import estimate_run_create
+user = User.objects.get(username="researcher")
+run = estimate_run_create(actor=user, organisation=organisations_where(user, *RESEARCH_ROLES)[0], title="cli",
+                          table_csv=example_csv("Western"), method="stepwise", nboot=20, seed=1)
+print(run.pk)
+"""
+
+RUN_STATE = """
+import os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "tipnet.web.settings"
+django.setup()
+from tipnet.web.research.models import EstimateRun
+print(EstimateRun.objects.get(pk=int(sys.argv[1])).state)
+"""
+
+
+def test_serve_starts_a_task_worker_and_stops_it(tmp_path: Path, fresh_database) -> None:  # type: ignore[no-untyped-def]
+    """`tipnet serve` runs queued estimates through its own worker, and takes it down when it stops."""
+    import socket
+    import sys
+    import time
+
+    env = fresh_database(tmp_path)
+    assert run(env, "demo", "--no-serve").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([tipnet_executable(), "serve", "--port", str(port), "--workers", "1"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        queued = subprocess.run([sys.executable, "-c", QUEUE_ESTIMATE], env=env, capture_output=True, text=True, check=True)
+        run_id = queued.stdout.strip()
+        deadline = time.monotonic() + 120
+        state = ""
+        while time.monotonic() < deadline:
+            state = subprocess.run([sys.executable, "-c", RUN_STATE, run_id], env=env, capture_output=True, text=True).stdout.strip()
+            if state == "done":
+                break
+            time.sleep(1)
+        assert state == "done"
+        children = subprocess.run(["pgrep", "-P", str(server.pid), "-f", "tipnet.cli worker"], capture_output=True, text=True).stdout.split()
+        assert len(children) == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    time.sleep(0.5)
+    assert not Path(f"/proc/{children[0]}").exists() or "zombie" in Path(f"/proc/{children[0]}/status").read_text().lower()
+
+
+def test_worker_batch_runs_the_queue_and_exits(tmp_path: Path, fresh_database) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    env = fresh_database(tmp_path)
+    assert run(env, "demo", "--no-serve").returncode == 0
+    queued = subprocess.run([sys.executable, "-c", QUEUE_ESTIMATE], env=env, capture_output=True, text=True, check=True)
+    result = run(env, "worker", "--batch")
+    assert result.returncode == 0, result.stderr
+    state = subprocess.run([sys.executable, "-c", RUN_STATE, queued.stdout.strip()], env=env, capture_output=True, text=True).stdout.strip()
+    assert state == "done"
+    assert run(env, "worker", "--interval", "0").returncode == 2  # bad option: exit code 2

@@ -1,6 +1,8 @@
-"""A researcher estimates hidden victims in Chromium: picks the UK 2013 example, reads the
-estimate, both intervals with the Monte-Carlo error, the model and the warnings, downloads the
-result; then uploads a broken table and is told what is wrong, with nothing stored.
+"""A researcher estimates hidden victims in Chromium: picks the UK 2013 example, watches the run
+queued and fitted by the task worker that `tipnet serve` started (the page reloads itself), reads
+the estimate, both intervals with the Monte-Carlo error, the model and the warnings, downloads the
+result; cancels a second run; then uploads a broken table and is told what is wrong, with nothing
+stored.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ def test_researcher_estimates_from_the_uk_example(page, tipnet_server, screensho
     page.get_by_label("Random seed").fill("7")
     with page.expect_navigation():
         page.get_by_role("button", name="Estimate").click()
+    # The request only queued the run: its page shows the state until the worker is done.
+    expect(page.locator("#estimate-state, #estimate-result").first).to_be_visible()
 
     # SparseMSE 2.0.2 on UKdat_5: 11,312.99, model-conditional 9,884-13,027 (issue 6).
-    expect(page.locator("#estimate")).to_have_text("11313")
+    expect(page.locator("#estimate")).to_have_text("11313", timeout=180_000)
     expect(page.locator("#ci")).to_have_text("9884 – 13027")
     bca = page.locator("#bca").inner_text()
     low, high = (int(v) for v in re.findall(r"\d+", bca))
@@ -47,6 +51,19 @@ def test_researcher_estimates_from_the_uk_example(page, tipnet_server, screensho
     result = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert result["bca_low"] == low or abs(result["bca_low"] - low) < 1
     assert result["bca_low_mc_se"] > 0
+
+
+def test_a_running_estimate_can_be_cancelled(page, tipnet_server) -> None:  # type: ignore[no-untyped-def]
+    _open_estimate_page(page, tipnet_server)
+    page.get_by_label("Or use an example table").select_option("UKdat_5")
+    page.get_by_label("Bootstrap replicates").fill("5000")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Estimate").click()
+    expect(page.locator("#estimate-state")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cancel this estimate").click()
+    expect(page.locator("#state")).to_have_text("Cancelled", timeout=30_000)
+    expect(page.get_by_role("button", name="Cancel this estimate")).to_have_count(0)
 
 
 def test_a_broken_table_is_explained_and_nothing_is_stored(page, tipnet_server, tmp_path) -> None:  # type: ignore[no-untyped-def]

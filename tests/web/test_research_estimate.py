@@ -1,4 +1,8 @@
-"""The research page: a researcher estimates hidden victims from a table, over HTTP."""
+"""The research page: a researcher estimates hidden victims from a table, over HTTP.
+
+The request queues the run; the real task worker (`tipnet worker --batch`) fits it
+(tests/web/test_research_tasks.py covers the queue itself).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from openpyxl import Workbook
 
 from tests.support import SHARED
 from tests.web.conftest import signed_in_client
+from tests.web.research_support import run_worker
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
 from tipnet.web.research.models import EstimateRun
@@ -28,8 +33,21 @@ def researcher_client(staff):  # type: ignore[no-untyped-def]
     return signed_in_client(staff[Role.RESEARCHER])
 
 
-def test_example_table_gives_the_published_estimate(researcher_client) -> None:  # type: ignore[no-untyped-def]
-    response = researcher_client.post(url("research:estimate"), {"example": "UKdat_5", "method": "stepwise", "nboot": 0, "seed": 1})
+@pytest.fixture
+def estimate(researcher_client, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """POST the form (the task is enqueued on commit), then let the worker run it."""
+
+    def post(data: dict[str, object]):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = researcher_client.post(url("research:estimate"), data)
+        run_worker()
+        return response
+
+    return post
+
+
+def test_example_table_gives_the_published_estimate(researcher_client, estimate) -> None:  # type: ignore[no-untyped-def]
+    response = estimate({"example": "UKdat_5", "method": "stepwise", "nboot": 0, "seed": 1})
     assert response.status_code == 302
     run = EstimateRun.objects.get()
     # SparseMSE 2.0.2 on UKdat_5: 11,312.99 (../shared/data/README.md).
@@ -42,10 +60,10 @@ def test_example_table_gives_the_published_estimate(researcher_client) -> None: 
     assert AuditEvent.objects.filter(action="estimate.run", target_id=str(run.pk)).exists()
 
 
-def test_uploaded_csv_with_bootstrap_and_downloads(researcher_client) -> None:  # type: ignore[no-untyped-def]
+def test_uploaded_csv_with_bootstrap_and_downloads(researcher_client, estimate) -> None:  # type: ignore[no-untyped-def]
     data = (SHARED / "data" / "mse" / "Western.csv").read_bytes()
     upload = SimpleUploadedFile("western.csv", data, content_type="text/csv")
-    response = researcher_client.post(url("research:estimate"), {"table": upload, "method": "stepwise", "nboot": 100, "seed": 7})
+    response = estimate({"table": upload, "method": "stepwise", "nboot": 100, "seed": 7})
     assert response.status_code == 302, response.content.decode()[:2000]
     run = EstimateRun.objects.get()
     downloaded = researcher_client.get(url("research:run_json", run.pk))
@@ -65,7 +83,7 @@ def test_uploaded_csv_with_bootstrap_and_downloads(researcher_client) -> None:  
     assert exports == 2
 
 
-def test_excel_upload(researcher_client) -> None:  # type: ignore[no-untyped-def]
+def test_excel_upload(estimate) -> None:  # type: ignore[no-untyped-def]
     workbook = Workbook()
     sheet = workbook.active
     for row in (SHARED / "data" / "mse" / "Kosovo.csv").read_text().splitlines():
@@ -73,7 +91,7 @@ def test_excel_upload(researcher_client) -> None:  # type: ignore[no-untyped-def
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload = SimpleUploadedFile("kosovo.xlsx", buffer.getvalue())
-    response = researcher_client.post(url("research:estimate"), {"table": upload, "method": "stepwise", "nboot": 0, "seed": 1})
+    response = estimate({"table": upload, "method": "stepwise", "nboot": 0, "seed": 1})
     assert response.status_code == 302
     assert EstimateRun.objects.get().result["observed"] == 4400
 
@@ -104,15 +122,17 @@ def test_no_table_and_bad_options_are_refused(researcher_client) -> None:  # typ
     assert not EstimateRun.objects.exists()
 
 
-def test_runs_of_another_organisation_are_not_found(staff, organisations) -> None:  # type: ignore[no-untyped-def]
+def test_runs_of_another_organisation_are_not_found(staff, organisations, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     from tests.web.conftest import make_staff
     from tipnet.web.research.examples import example_csv
     from tipnet.web.research.services import estimate_run_create
 
-    run = estimate_run_create(
-        actor=staff[Role.RESEARCHER], organisation=organisations["other"], title="x",
-        table_csv=example_csv("Western"), method="stepwise", nboot=0, seed=1,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = estimate_run_create(
+            actor=staff[Role.RESEARCHER], organisation=organisations["other"], title="x",
+            table_csv=example_csv("Western"), method="stepwise", nboot=0, seed=1,
+        )
+    run_worker()
     outsider = make_staff("outside_researcher", organisations["ngo"], Role.RESEARCHER)
     client = signed_in_client(outsider)
     for name in ("research:run", "research:run_json", "research:run_csv"):

@@ -51,10 +51,15 @@ def demo(port: int, no_serve: bool) -> None:
     click.echo("  (`tipnet totp USER` prints a user's current demo code.)")
     if no_serve:
         return
+    from tipnet.cli.worker import start_worker_process, stop_worker_process
     from tipnet.web.server import serve as run_server
 
     click.echo("Press Ctrl+C to stop.")
-    run_server(host="127.0.0.1", port=port, workers=1, threads=8)
+    task_worker = start_worker_process()
+    try:
+        run_server(host="127.0.0.1", port=port, workers=1, threads=8)
+    finally:
+        stop_worker_process(task_worker)
 
 
 @click.command()
@@ -79,8 +84,9 @@ def totp(username: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Run the production server (gunicorn, static files served, no access log)."""
+@click.option("--no-worker", is_flag=True, help="Do not start a task worker (run `tipnet worker` yourself, e.g. under systemd).")
+def serve(host: str, port: int, workers: int, threads: int, no_worker: bool) -> None:
+    """Run the production server (gunicorn, static files served, no access log) and a task worker."""
     _port(port)
     from tipnet.web.config import serve_host_problem
 
@@ -89,10 +95,16 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     setup_django()
     from django.core.management import call_command
 
+    from tipnet.cli.worker import start_worker_process, stop_worker_process
     from tipnet.web.server import serve as run_server
 
     call_command("check", deploy=False, verbosity=0)
-    run_server(host=host, port=port, workers=workers, threads=threads)
+    task_worker = None if no_worker else start_worker_process()
+    try:
+        run_server(host=host, port=port, workers=workers, threads=threads)
+    finally:
+        if task_worker is not None:
+            stop_worker_process(task_worker)
 
 
 @click.command(name="migrate")

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "tipnet.web.accounts",
     "tipnet.web.public",
     "tipnet.web.research",
@@ -90,6 +92,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+# Long work (research estimates; later linkage runs and data-book editions) runs in `tipnet worker`,
+# never in a request: Django's Tasks API (django-tasks backport) with the ORM backend, so the queue is
+# the same database (SQLite or PostgreSQL) and needs no other server (docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

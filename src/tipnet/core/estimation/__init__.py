@@ -17,7 +17,7 @@ Typical use::
 See ``docs/estimation.md`` for the assumptions and how to read the intervals and warnings.
 """
 
-from .bootstrap import BootstrapResult
+from .bootstrap import BootstrapResult, EstimationCancelled
 from .existence import check_model, describe_code
 from .model import METHODS, MSEModel, estimate
 from .results import EstimationWarning, MSEResult, Note, SparseDataWarning
@@ -28,6 +28,7 @@ __all__ = [
     "METHODS",
     "BootstrapResult",
     "CaptureTable",
+    "EstimationCancelled",
     "EstimationWarning",
     "MSEModel",
     "MSEResult",

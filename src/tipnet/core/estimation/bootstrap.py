@@ -36,6 +36,7 @@ from scipy.special import ndtr, ndtri
 __all__ = [
     "DEFAULT_ALPHA",
     "BootstrapResult",
+    "EstimationCancelled",
     "bca_monte_carlo_se",
     "bca_quantiles",
     "jackknife_acceleration",
@@ -47,6 +48,16 @@ DEFAULT_ALPHA = (0.025, 0.05, 0.1, 0.16, 0.84, 0.9, 0.95, 0.975)
 
 Estimator = Callable[[np.ndarray], float]
 Progress = Callable[[int, int], None]
+#: Asked before every replicate and every jackknife fit; ``True`` stops the bootstrap.
+Cancelled = Callable[[], bool]
+
+
+class EstimationCancelled(Exception):  # noqa: N818 (a request, not an error)
+    """The ``cancelled`` callback asked the bootstrap to stop; nothing is returned.
+
+    Checked between single fits, so a caller (the web worker) stops a long run within one
+    replicate of asking.
+    """
 
 
 @dataclass(frozen=True)
@@ -161,11 +172,16 @@ def bca_monte_carlo_se(
     }
 
 
-def jackknife_acceleration(y: np.ndarray, estimator: Estimator) -> tuple[float, np.ndarray]:
+def jackknife_acceleration(
+    y: np.ndarray, estimator: Estimator, *, after_fit: Callable[[], None] | None = None
+) -> tuple[float, np.ndarray]:
     """Efron's acceleration from the delete-one jackknife, one fit per distinct observed pattern.
 
     Deleting any one of the ``n_j`` people with pattern ``j`` gives the same table, so each
     distinct pattern is fitted once and weighted by ``n_j`` (SparseMSE ``estimatepopulation``).
+
+    ``after_fit`` is called after each fit (progress and cancellation: with 12 lists there can be
+    4,095 of them, more than the replicates).
 
     Returns
     -------
@@ -178,6 +194,8 @@ def jackknife_acceleration(y: np.ndarray, estimator: Estimator) -> tuple[float, 
         yj = y.copy()
         yj[j] -= 1.0
         jack[j] = estimator(yj)
+        if after_fit is not None:
+            after_fit()
     weights = y
     resid = np.sum(weights * jack) / np.sum(weights) - jack
     denom = np.sum(weights * resid**2)
@@ -195,6 +213,7 @@ def run_bootstrap(
     seed: int | None = 1234,
     alpha: tuple[float, ...] = DEFAULT_ALPHA,
     progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> BootstrapResult:
     """Multinomial bootstrap of the observed counts with the estimator rerun on each replicate.
 
@@ -210,7 +229,12 @@ def run_bootstrap(
     nboot, seed
         Number of replicates and seed for ``numpy.random.default_rng``.
     progress
-        Called as ``progress(done, total)`` during the replicates and the jackknife.
+        Called as ``progress(done, total)`` during the replicates and the jackknife (about 200
+        times in all, and at the end).
+    cancelled
+        Called before every replicate and every jackknife fit; when it returns ``True`` the
+        bootstrap stops at once with :class:`EstimationCancelled`. It should be cheap (the web
+        worker reads one row).
     """
     y = np.asarray(y, dtype=np.float64)
     n_obs = int(round(y.sum()))
@@ -220,14 +244,25 @@ def run_bootstrap(
     total = nboot + n_jack
     reps = np.empty(nboot)
     step = max(1, total // 200)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % step == 0 or done == nboot):
+            progress(done, total)
+        if cancelled is not None and cancelled():
+            raise EstimationCancelled(f"cancelled after {done} of {total} fits")
+
+    if cancelled is not None and cancelled():
+        raise EstimationCancelled("cancelled before the first replicate")
     for b in range(nboot):
         try:
             reps[b] = estimator(samples[b])
         except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
             reps[b] = math.nan
-        if progress is not None and ((b + 1) % step == 0 or b + 1 == nboot):
-            progress(b + 1, total)
-    acceleration, _ = jackknife_acceleration(y, estimator)
+        tick()
+    acceleration, _ = jackknife_acceleration(y, estimator, after_fit=tick)
     if progress is not None:
         progress(total, total)
     quantiles, levels, z0 = bca_quantiles(reps, estimate, acceleration, alpha)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
-from .bootstrap import DEFAULT_ALPHA, BootstrapResult, run_bootstrap
+from .bootstrap import DEFAULT_ALPHA, BootstrapResult, Cancelled, run_bootstrap
 from .design import term_name
 from .existence import OK, check_model, describe_code
 from .fit import ModelFit, fit_model
@@ -127,6 +127,7 @@ class MSEModel:
         seed: int | None = 1234,
         conf_level: float = 0.95,
         progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
         warn: bool = True,
     ) -> MSEResult:
         """Choose the model, estimate the population and, if asked, bootstrap a BCa interval.
@@ -142,6 +143,9 @@ class MSEModel:
             Coverage of the reported intervals (the BCa levels SparseMSE reports are computed too).
         progress
             Optional ``progress(done, total)`` callback during the bootstrap.
+        cancelled
+            Optional callback asked before every bootstrap fit; ``True`` stops the fit with
+            :class:`~tipnet.core.estimation.bootstrap.EstimationCancelled`.
         warn
             Also emit the caveats as :class:`SparseDataWarning` (they are always in the result).
 
@@ -191,7 +195,8 @@ class MSEModel:
             half = (1.0 - conf_level) / 2.0
             alpha = tuple(sorted({*DEFAULT_ALPHA, half, 1.0 - half}))
             boot = run_bootstrap(
-                y, fit.estimate, estimator, nboot=nboot, seed=seed, alpha=alpha, progress=progress
+                y, fit.estimate, estimator, nboot=nboot, seed=seed, alpha=alpha, progress=progress,
+                cancelled=cancelled,
             )
         result = _build_result(
             table, self.method, options, fit, steps, ranking, boot, conf_level, main

@@ -54,6 +54,7 @@ class Action:
     BREACH_REPORTED = "breach.reported"
     AUDIT_VIEWED = "audit.viewed"
     ESTIMATE_RUN = "estimate.run"
+    ESTIMATE_CANCELLED = "estimate.cancelled"
     SCREENING_SAVED = "screening.saved"
     KEY_SHARED = "key.shared"
     KEY_SHARE_REMOVED = "key.share_removed"

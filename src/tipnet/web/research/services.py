@@ -1,26 +1,59 @@
-"""Writes for research: run and save an estimate of hidden victims (audited)."""
+"""Writes for research: queue, fit (in the task worker), cancel and export estimates of hidden victims (audited)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import threading
 import time
 import warnings
+import zipfile
+from datetime import datetime, timedelta
 
+from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipnet.core import csvsafe
-from tipnet.core.estimation import EstimationWarning, MSEModel, TableError, read_table
+from tipnet.core.estimation import (
+    CaptureTable,
+    EstimationCancelled,
+    EstimationWarning,
+    MSEModel,
+    TableError,
+    read_table,
+)
+from tipnet.core.estimation.table import MAX_LISTS
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Organisation, User
-from tipnet.web.research.models import EstimateRun
+from tipnet.web.research.cost import MAX_SECONDS, estimate_cost
+from tipnet.web.research.models import EstimateRun, RunState
 
 EXCEL_MAGIC = b"PK\x03\x04"
 
 
 class ResearchInputError(Exception):
     """Bad input; the message is translated and names the problem."""
+
+
+#: A capture table has at most 2**12 - 1 patterns (core's MAX_LISTS), a header and a few blank rows.
+MAX_SHEET_ROWS = 2**MAX_LISTS + 100
+#: One column per list, the count, and a few notes.
+MAX_SHEET_COLUMNS = MAX_LISTS + 8
+#: A full 4,096-row sheet of 20 columns is about 5 MB of XML.
+MAX_SHEET_XML_BYTES = 32 * 1024 * 1024
+#: Between two heartbeats of a running fit; a run whose heartbeat is older than STALE_AFTER
+#: belongs to a dead worker and is marked failed.
+HEARTBEAT_SECONDS = 5.0
+STALE_AFTER = timedelta(seconds=60)
+#: Most often the worker writes progress, and reads the cancellation flag.
+PROGRESS_EVERY_SECONDS = 0.5
+CANCEL_CHECK_EVERY_SECONDS = 0.1
+
+logger = logging.getLogger(__name__)
 
 
 def table_text_from_upload(*, name: str, data: bytes) -> str:
@@ -33,53 +66,252 @@ def table_text_from_upload(*, name: str, data: bytes) -> str:
         raise ResearchInputError(_("The file is not UTF-8 text. Save it as CSV (UTF-8) or Excel.")) from error
 
 
+def _sheet_too_big() -> ResearchInputError:
+    return ResearchInputError(
+        _(
+            "The sheet is too large for a capture table: at most %(max_rows)s rows and %(max_columns)s columns. "
+            "Copy just the table to a new sheet and upload that."
+        )
+        % {"max_rows": MAX_SHEET_ROWS, "max_columns": MAX_SHEET_COLUMNS}
+    )
+
+
+def _check_sheet_shapes(data: bytes) -> None:
+    """Refuse a workbook with a sheet too large for a capture table before openpyxl reads it.
+
+    openpyxl opens every sheet of a workbook, and a sheet without a <dimension> is parsed to its
+    end just to size it (59 s for 2,000,000 rows zipped into 331 KB). Here each sheet's XML is
+    streamed (defusedxml: no entities) and the count stops at the limit: the declared dimension,
+    the rows and the cells per row as they come.
+    """
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            if info.file_size > MAX_SHEET_XML_BYTES:
+                raise _sheet_too_big()
+            rows = cells = 0
+            with archive.open(info) as source:
+                for _event, element in iterparse(source, events=("start",)):
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if tag == "row":
+                        rows, cells = rows + 1, 0
+                        number = element.get("r", "")
+                        if rows > MAX_SHEET_ROWS or (number.isdigit() and int(number) > MAX_SHEET_ROWS):
+                            raise _sheet_too_big()
+                    elif tag == "c":
+                        cells += 1
+                        if cells > MAX_SHEET_COLUMNS:
+                            raise _sheet_too_big()
+                    elif tag == "dimension":
+                        try:
+                            _min_col, _min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                        except (TypeError, ValueError):
+                            continue
+                        if (max_row or 0) > MAX_SHEET_ROWS or (max_col or 0) > MAX_SHEET_COLUMNS:
+                            raise _sheet_too_big()
+
+
 def _excel_to_csv(data: bytes) -> str:
+    """The first sheet as CSV, its shape checked first (the sheets' XML streamed, stopping at the
+    limit) so a sheet of millions of rows costs milliseconds, not a minute. XML entity
+    declarations are refused (defusedxml, which openpyxl also parses through when installed)."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
+    refused_dtd = ResearchInputError(
+        _("The Excel file contains an XML document type declaration (DTD), which is refused. Save it again from Excel or LibreOffice, or upload CSV.")
+    )
+    unreadable = _("The Excel file could not be read.")
+    try:
+        _check_sheet_shapes(data)
+    except DefusedXmlException as error:
+        raise refused_dtd from error
+    except (ParseError, ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        raise ResearchInputError(unreadable) from error
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except DefusedXmlException as error:
+        raise refused_dtd from error
     except Exception as error:  # openpyxl raises several unrelated types for a damaged file
-        raise ResearchInputError(_("The Excel file could not be read.")) from error
-    sheet = workbook.worksheets[0]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in sheet.iter_rows(values_only=True):
-        cells = ["" if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)) for value in row]
-        if any(cells):
-            writer.writerow(cells)
-    workbook.close()
-    return out.getvalue()
+        raise ResearchInputError(unreadable) from error
+    try:
+        sheet = workbook.worksheets[0]
+        # The dimension may be missing or lie (openpyxl would then cut the sheet short): read what
+        # is really there, counting again (openpyxl fills in skipped row numbers), to the limit.
+        sheet.reset_dimensions()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_SHEET_ROWS or len(row) > MAX_SHEET_COLUMNS:
+                raise _sheet_too_big()
+            cells = ["" if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)) for value in row]
+            if any(cells):
+                writer.writerow(cells)
+        return out.getvalue()
+    except ResearchInputError:
+        raise
+    except DefusedXmlException as error:
+        raise refused_dtd from error
+    except Exception as error:  # the sheet's XML is parsed while streaming: damage shows up here
+        raise ResearchInputError(unreadable) from error
+    finally:
+        workbook.close()
 
 
-@transaction.atomic
+def _read_table(table_csv: str) -> CaptureTable:
+    try:
+        return read_table(io.StringIO(table_csv))
+    except TableError as error:
+        raise ResearchInputError(_("The table could not be read: %(reason)s") % {"reason": str(error)}) from error
+
+
 def estimate_run_create(
     *, actor: User, organisation: Organisation, title: str, table_csv: str, method: str, nboot: int, seed: int
 ) -> EstimateRun:
-    """Validate the table, fit, bootstrap, and save the run with an audit row."""
+    """Validate the table and the cost, save a queued run with an audit row, and enqueue the fit
+    once the transaction has committed (the worker must see the row). Nothing is fitted here."""
+    table = _read_table(table_csv)
     try:
-        table = read_table(io.StringIO(table_csv))
-    except TableError as error:
+        MSEModel(table, method=method)  # checks the method's options for this table (BIC: at most 6 lists)
+    except ValueError as error:
         raise ResearchInputError(_("The table could not be read: %(reason)s") % {"reason": str(error)}) from error
-    if method == "bic" and nboot > 0 and table.k_lists >= 5:
-        # Every hierarchical model of 5+ lists, refitted in each replicate, takes many minutes.
-        raise ResearchInputError(
-            _("The BIC method with a bootstrap on five or more lists takes too long for this page. Use 0 replicates here, or run `tipnet estimate --method bic` on the command line.")
+    cells = int((table.cell_counts > 0).sum())
+    cost = estimate_cost(method=method, lists=table.k_lists, cells=cells, nboot=nboot)
+    if not cost.allowed:
+        minutes = {"minutes": max(1, round(cost.seconds / 60)), "limit": round(MAX_SECONDS / 60)}
+        if cost.max_nboot < 0:
+            message = _(
+                "This estimate would take about %(minutes)s minutes; this page allows %(limit)s. Choose the stepwise method, or run `tipnet estimate` on the command line for bigger jobs."
+            ) % minutes
+        else:
+            message = _(
+                "This estimate would take about %(minutes)s minutes; this page allows %(limit)s. Use at most %(nboot)s bootstrap replicates with this table and method, or run `tipnet estimate` on the command line for bigger jobs."
+            ) % {**minutes, "nboot": cost.max_nboot}
+        raise ResearchInputError(message)
+    from tipnet.web.research.tasks import estimate_run_task
+
+    with transaction.atomic():
+        run = EstimateRun.objects.create(
+            created_by=actor, organisation=organisation, title=title[:200], table_csv=table_csv,
+            method=method, nboot=nboot, seed=seed, state=RunState.QUEUED,
+            progress_total=nboot + cells if nboot else 0,
         )
-    started = time.perf_counter()
-    with warnings.catch_warnings():
-        # The caveats are kept in the result (result.warnings) and shown on the page.
-        warnings.simplefilter("ignore", EstimationWarning)
-        result = MSEModel(table, method=method).fit(nboot=nboot, seed=seed)
-    seconds = time.perf_counter() - started
-    run = EstimateRun.objects.create(
-        created_by=actor, organisation=organisation, title=title[:200], table_csv=table_csv,
-        method=method, nboot=nboot, seed=seed, result=result.to_dict(), seconds=seconds,
-    )
-    audit_record(
-        actor=actor, action=Action.ESTIMATE_RUN, organisation=organisation, target_type="estimate",
-        target_id=run.pk, details={"method": method, "nboot": nboot},
-    )
+        audit_record(
+            actor=actor, action=Action.ESTIMATE_RUN, organisation=organisation, target_type="estimate",
+            target_id=run.pk, details={"method": method, "nboot": nboot},
+        )
+        run_id = run.pk
+        transaction.on_commit(lambda: estimate_run_task.enqueue(run_id))
     return run
+
+
+def estimate_run_cancel(*, actor: User, run: EstimateRun) -> bool:
+    """Ask the worker to stop a queued or running fit (audited). A queued run is cancelled at once;
+    a running one stops at its next replicate. False when the run had already ended."""
+    with transaction.atomic():
+        now = timezone.now()
+        changed = EstimateRun.objects.filter(pk=run.pk, state=RunState.QUEUED).update(
+            state=RunState.CANCELLED, cancel_requested=True, finished_at=now
+        ) or EstimateRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(cancel_requested=True)
+        if changed:
+            audit_record(
+                actor=actor, action=Action.ESTIMATE_CANCELLED, organisation=run.organisation,
+                target_type="estimate", target_id=run.pk,
+            )
+    run.refresh_from_db()
+    return bool(changed)
+
+
+def estimate_runs_fail_stale(*, now: datetime | None = None) -> int:
+    """Mark failed the runs left running by a worker that died (no heartbeat for STALE_AFTER).
+    Called when a worker starts and when a running run's page is opened."""
+    now = now or timezone.now()
+    return EstimateRun.objects.filter(state=RunState.RUNNING, heartbeat_at__lt=now - STALE_AFTER).update(
+        state=RunState.FAILED, finished_at=now, error="the worker stopped while running this estimate",
+    )
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the run's heartbeat every few seconds, even while one fit takes long."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(daemon=True, name=f"estimate-{run_id}-heartbeat")
+        self.run_id = run_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                EstimateRun.objects.filter(pk=self.run_id, state=RunState.RUNNING).update(heartbeat_at=timezone.now())
+        finally:
+            db_connection.close()  # this thread's own connection
+
+
+def estimate_run_execute(*, run_id: int) -> None:
+    """Fit a queued run in the worker: outside any transaction, with short autocommit updates for
+    the state, progress and heartbeat, and the cancellation flag read between replicates."""
+    if any(not block._from_testcase for block in db_connection.atomic_blocks):
+        # (The transaction a Django TestCase wraps around each test is not one of ours.)
+        raise RuntimeError("an estimate must not be fitted inside a transaction")
+    now = timezone.now()
+    if not EstimateRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
+        state=RunState.RUNNING, started_at=now, heartbeat_at=now
+    ):
+        return  # cancelled while queued, or already taken
+    run = EstimateRun.objects.get(pk=run_id)
+    last = {"progress": 0.0, "cancel": 0.0}
+
+    def progress(done: int, total: int) -> None:
+        clock = time.monotonic()
+        if clock - last["progress"] >= PROGRESS_EVERY_SECONDS or done == total:
+            last["progress"] = clock
+            EstimateRun.objects.filter(pk=run_id).update(progress_done=done, progress_total=total)
+
+    def cancelled() -> bool:
+        clock = time.monotonic()
+        if clock - last["cancel"] < CANCEL_CHECK_EVERY_SECONDS:
+            return False
+        last["cancel"] = clock
+        return EstimateRun.objects.filter(pk=run_id, cancel_requested=True).exists()
+
+    heartbeat = _Heartbeat(run_id)
+    heartbeat.start()
+    started = time.perf_counter()
+    try:
+        table = read_table(io.StringIO(run.table_csv))
+        with warnings.catch_warnings():
+            # The caveats are kept in the result (result.warnings) and shown on the page.
+            warnings.simplefilter("ignore", EstimationWarning)
+            result = MSEModel(table, method=run.method).fit(
+                nboot=run.nboot, seed=run.seed, progress=progress, cancelled=cancelled
+            )
+    except EstimationCancelled:
+        EstimateRun.objects.filter(pk=run_id).update(state=RunState.CANCELLED, finished_at=timezone.now())
+    except Exception as error:
+        logger.exception("estimate run %s failed", run_id)
+        EstimateRun.objects.filter(pk=run_id).update(
+            state=RunState.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
+        )
+    except BaseException:  # the worker is being stopped (second SIGTERM): say so, then stop
+        EstimateRun.objects.filter(pk=run_id).update(
+            state=RunState.FAILED, finished_at=timezone.now(), error="the worker was stopped while running this estimate"
+        )
+        raise
+    else:
+        EstimateRun.objects.filter(pk=run_id).update(
+            state=RunState.DONE, finished_at=timezone.now(), result=result.to_dict(),
+            seconds=time.perf_counter() - started,
+            progress_done=F("progress_total"),
+        )
+    finally:
+        heartbeat.stopped.set()
+        heartbeat.join()
 
 
 def estimate_run_export(*, actor: User, run: EstimateRun, fmt: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from tipnet.web.research.access import access_estimate, access_estimate_run
 from tipnet.web.research.charts import totals_chart
 from tipnet.web.research.examples import EXAMPLES, example_csv
 from tipnet.web.research.forms import EstimateForm
+from tipnet.web.research.models import EstimateRun, RunState
 from tipnet.web.research.notes import translate_note
 from tipnet.web.research.selectors import RESEARCH_ROLES, estimate_runs_visible
 
@@ -50,9 +51,26 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _finished_run(request: HttpRequest, run_id: int) -> EstimateRun:
+    """A run whose result exists; queued, running, failed and cancelled runs have none to download."""
+    run = access_estimate_run(user=request.user, run_id=run_id)
+    if run.state != RunState.DONE:
+        raise Http404
+    return run
+
+
 @staff_view(access_estimate_run)
 def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_estimate_run(user=request.user, run_id=run_id)
+    if run.state == RunState.RUNNING and services.estimate_runs_fail_stale():
+        run.refresh_from_db()
+    if run.state != RunState.DONE:
+        # Queued, running, failed or cancelled: the progress page (it refreshes itself while active).
+        response = render(request, "research/run_progress.html", {"run": run})
+        if run.active:
+            # Works with JavaScript off (and within the CSP): browsers reload on this header.
+            response["Refresh"] = "2"
+        return response
     result = run.result
     chart = totals_chart(
         result,
@@ -83,9 +101,17 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["POST"])
+@staff_view(access_estimate_run)
+def run_cancel_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = access_estimate_run(user=request.user, run_id=run_id)
+    services.estimate_run_cancel(actor=request.user, run=run)
+    return redirect("research:run", run_id=run.pk)
+
+
 @staff_view(access_estimate_run)
 def run_json_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = access_estimate_run(user=request.user, run_id=run_id)
+    run = _finished_run(request, run_id)
     services.estimate_run_export(actor=request.user, run=run, fmt="json")
     payload = {"title": run.title, "created_at": run.created_at.isoformat(), "nboot": run.nboot, "seed": run.seed, **run.result}
     response = HttpResponse(json.dumps(payload, indent=2, ensure_ascii=False), content_type="application/json")
@@ -95,7 +121,7 @@ def run_json_view(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @staff_view(access_estimate_run)
 def run_csv_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = access_estimate_run(user=request.user, run_id=run_id)
+    run = _finished_run(request, run_id)
     services.estimate_run_export(actor=request.user, run=run, fmt="csv")
     response = HttpResponse(services.estimate_result_csv(run), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="estimate-{run.pk}.csv"'
