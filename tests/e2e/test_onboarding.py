@@ -1,6 +1,6 @@
 """Onboarding and offboarding, clicked through by two people in two browser contexts:
 the network admin invites a caseworker, the caseworker sets a password and two-step sign-in from
-the one-time link, then the admin closes the account and the caseworker can no longer sign in.
+the one-time link, a key holder of the NGO confirms the new role, then the admin closes the account and the caseworker can no longer sign in.
 """
 
 from __future__ import annotations
@@ -70,6 +70,21 @@ def test_admin_invites_caseworker_who_sets_up_and_is_then_offboarded(  # type: i
     newcomer.get_by_role("link", name="I have kept them, continue").click()
     expect(newcomer).to_have_url(tipnet_server.url(pages.STAFF_HOME))
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Welcome, New Caseworker")
+    # The network admin holds no key of the NGO: the new role waits for one of its key holders.
+    expect(newcomer.locator("body")).to_contain_text("awaiting confirmation")
+
+    # A key holder of the NGO (its demo caseworker) sees the newcomer on her home page and confirms.
+    holder = make_context().new_page()
+    pages.sign_in(holder, "caseworker", DEMO_PASSWORD, tipnet_server.totp("caseworker"))
+    awaiting = holder.locator("#awaiting-confirmation")
+    expect(awaiting).to_contain_text(username)
+    expect(awaiting).to_contain_text(ORGANISATION)
+    holder.screenshot(path=str(screenshots / "awaiting-confirmation-en.png"), full_page=True)
+    with holder.expect_navigation():
+        awaiting.get_by_role("button", name="Confirm").click()
+    expect(holder.locator("body")).to_contain_text("Confirmed.")
+    newcomer.reload()
+    expect(newcomer.locator("body")).not_to_contain_text("awaiting confirmation")
 
     # The admin sees the account active, then closes it.
     pages.open_organisation(admin, ORGANISATION)  # not reload(): that would send the invite again

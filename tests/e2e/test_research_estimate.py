@@ -53,13 +53,14 @@ def test_researcher_estimates_from_the_uk_example(page, tipnet_server, screensho
     assert result["bca_low_mc_se"] > 0
 
 
-def test_a_running_estimate_can_be_cancelled(page, tipnet_server) -> None:  # type: ignore[no-untyped-def]
+def test_a_running_estimate_can_be_cancelled(page, tipnet_server, screenshots) -> None:  # type: ignore[no-untyped-def]
     _open_estimate_page(page, tipnet_server)
     page.get_by_label("Or use an example table").select_option("UKdat_5")
     page.get_by_label("Bootstrap replicates").fill("5000")
     with page.expect_navigation():
         page.get_by_role("button", name="Estimate").click()
     expect(page.locator("#estimate-state")).to_be_visible()
+    page.screenshot(path=str(screenshots / "estimate-progress-en.png"), full_page=True)
     with page.expect_navigation():
         page.get_by_role("button", name="Cancel this estimate").click()
     expect(page.locator("#state")).to_have_text("Cancelled", timeout=30_000)
