@@ -11,18 +11,20 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html")
 
 
+def _error_page(request: HttpRequest, *, title: str, message: str, status: int) -> HttpResponse:
+    """One plain error page in the visitor's language; it never reads the request body."""
+    return render(request, "public/error.html", {"title": title, "message": message}, status=status)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A forged or expired form token: explain plainly, in the visitor's language; nothing was saved."""
-    return render(
+    return _error_page(
         request,
-        "public/error.html",
-        {
-            "title": _("The form has expired"),
-            "message": _(
-                "For your safety, this form can only be sent from this site and for a limited time. "
-                "Nothing was saved. Please go back, reload the page and send it again."
-            ),
-        },
+        title=_("The form has expired"),
+        message=_(
+            "For your safety, this form can only be sent from this site and for a limited time. "
+            "Nothing was saved. Please go back, reload the page and send it again."
+        ),
         status=403,
     )
 
@@ -35,26 +37,20 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """HTTP 400: a request the server cannot read. Plain words, nothing saved."""
-    return render(
+    return _error_page(
         request,
-        "public/error.html",
-        {
-            "title": _("The request could not be read"),
-            "message": _(
-                "Your browser sent something this site cannot read. Nothing was saved. "
-                "Please go back, reload the page and try again."
-            ),
-        },
+        title=_("The request could not be read"),
+        message=_(
+            "Your browser sent something this site cannot read. Nothing was saved. "
+            "Please go back, reload the page and try again."
+        ),
         status=400,
     )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request,
-        "public/error.html",
-        {"title": _("Not allowed"), "message": _("This page does not exist, or you cannot open it.")},
-        status=403,
+    return _error_page(
+        request, title=_("Not allowed"), message=_("This page does not exist, or you cannot open it."), status=403
     )
 
 
