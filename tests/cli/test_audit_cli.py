@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_web_cli import fresh_database, run  # noqa: F401  (fixture)
+from tests.web.test_config import GOOD_AUDIT_KEY, GOOD_PEPPER, GOOD_SECRET
 from tipnet.core.audit import canonical, entry_hash, parse_head
 
 
@@ -239,13 +240,13 @@ def test_production_backup_leaves_the_key_out_and_restore_needs_it(tmp_path: Pat
     verifies with the key in force, and another key reports the chain as broken (exit 1)."""
     import tarfile
 
-    key = "audit-key-" + "q" * 40
+    key = GOOD_AUDIT_KEY
 
     def production(data_dir: Path, audit_key: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env.update(
             TIPNET_MODE="production", TIPNET_DATA_DIR=str(data_dir), TIPNET_ALLOW_SQLITE="1",
-            SECRET_KEY="s" * 60, TIPNET_PEPPER="p" * 40, TIPNET_AUDIT_KEY=audit_key,
+            SECRET_KEY=GOOD_SECRET, TIPNET_PEPPER=GOOD_PEPPER, TIPNET_AUDIT_KEY=audit_key,
             TIPNET_ALLOWED_HOSTS="tipnet.example.org",
         )
         return env
@@ -265,7 +266,7 @@ def test_production_backup_leaves_the_key_out_and_restore_needs_it(tmp_path: Pat
     restored = run(production(tmp_path / "target", key), "restore", str(archive))
     assert restored.returncode == 0 and "audit chain intact" in restored.stdout, restored.stdout + restored.stderr
     assert run(production(tmp_path / "target", key), "audit", "verify", "--head", head).returncode == 0
-    wrong = run(production(tmp_path / "third", "another-key-" + "w" * 40), "restore", str(archive))
+    wrong = run(production(tmp_path / "third", "Vb8Qm3Xr6Tn1Kp9Wd4Lz7Hs2Jf5Gc0Ya"), "restore", str(archive))
     assert wrong.returncode == 1 and "wrong TIPNET_AUDIT_KEY" in wrong.stdout
 
 
