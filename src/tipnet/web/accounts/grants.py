@@ -113,12 +113,19 @@ def share_holders(organisation: Organisation) -> QuerySet[User]:
     return User.objects.filter(pk__in=holders, is_active=True)
 
 
-def report_holders(organisation: Organisation) -> QuerySet[User]:
-    """In a trustee, the confirmed hotline operators with a keyring: new reports are sealed to them."""
+def confirmed_operators(organisation: Organisation) -> QuerySet[User]:
+    """Active hotline operators of a trustee whose membership is confirmed; nobody elsewhere (the
+    role exists only in a trustee). A pending operator gets nothing sealed to them."""
     if organisation.type != T.TRUSTEE:
         return User.objects.none()
-    operators = _confirmed_members(organisation).filter(role=Role.HOTLINE_OPERATOR, user__keyring__isnull=False)
+    operators = _confirmed_members(organisation).filter(role=Role.HOTLINE_OPERATOR)
     return User.objects.filter(pk__in=operators.values("user_id"), is_active=True)
+
+
+def report_holders(organisation: Organisation) -> QuerySet[User]:
+    """The confirmed operators with a keyring: new reports are sealed to exactly these
+    (report.services), and they confirm a new operator (``confirmers``)."""
+    return confirmed_operators(organisation).filter(keyring__isnull=False)
 
 
 def confirmers(organisation: Organisation, role: str) -> QuerySet[User]:

@@ -14,7 +14,6 @@ from typing import Any
 import pyrage
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +25,11 @@ from tipnet.core.receipts import (
     receipt_normalise,
 )
 from tipnet.core.screening.catalogue import default_catalogue
+from tipnet.web.accounts import grants
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.keys import public_key_of
 from tipnet.web.accounts.models import Organisation, User
-from tipnet.web.accounts.roles import OrganisationType, Role
+from tipnet.web.accounts.roles import OrganisationType
 from tipnet.web.report.attachments import CleanFile
 from tipnet.web.report.export import forwarding_package
 from tipnet.web.report.models import (
@@ -74,22 +74,6 @@ def _site_salt() -> bytes:
 def trustee_for_reports() -> Organisation | None:
     """The organisation that runs the reporting line (the first trustee)."""
     return Organisation.objects.filter(type=OrganisationType.TRUSTEE).order_by("pk").first()
-
-
-def confirmed_operators(trustee: Organisation) -> QuerySet[User]:
-    """Active hotline operators of ``trustee`` whose membership a key holder confirmed (grants.py).
-
-    A pending operator (say, one a network admin created) gets nothing sealed to them."""
-    if trustee.type != OrganisationType.TRUSTEE:
-        return User.objects.none()
-    return User.objects.filter(
-        memberships__organisation=trustee, memberships__role=Role.HOTLINE_OPERATOR, memberships__pending=False,
-        is_active=True,
-    ).distinct()
-
-
-def _recipients(trustee: Organisation) -> list[User]:
-    return list(confirmed_operators(trustee).filter(keyring__isnull=False))
 
 
 @dataclass(frozen=True)
@@ -229,7 +213,7 @@ def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list
             kind=data.kind, danger_now=data.danger_now, prefecture=data.prefecture, victims=data.victims,
             children=data.children, source=source, created_hour=hour, updated_hour=hour,
         )
-        for user in _recipients(trustee):
+        for user in grants.report_holders(trustee):
             public = public_key_of(user)
             assert public is not None
             sealed_private, sealed_staff = keys.sealed_for_recipient(public)
@@ -423,7 +407,7 @@ def report_triage(*, actor: User, report: Report, status: str, kind: str, indica
 @transaction.atomic
 def report_grant_access(*, actor: User, report: Report, colleague: User, private_key: bytes | None) -> None:
     """A recipient with access shares the report with a new operator of the same trustee."""
-    if not confirmed_operators(report.trustee).filter(pk=colleague.pk).exists():
+    if not grants.confirmed_operators(report.trustee).filter(pk=colleague.pk).exists():
         raise ReportError(_("That person is not an operator of this reporting line."))
     public = public_key_of(colleague)
     if public is None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tipnet.core.receipts import ReceiptFormatError, receipt_normalise
+from tipnet.web.accounts import grants
 from tipnet.web.accounts.access import staff_view
 from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.accounts.models import Organisation, User
@@ -259,7 +260,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
         conversation = services.report_read(actor=request.user, report=report, private_key=private_key)
     except services.KeyUnavailable as failure:
         return render(request, "report/locked.html", {"report": report, "error": str(failure)}, status=403)
-    colleagues = services.confirmed_operators(report.trustee).exclude(pk__in=report.access.values("user_id"))
+    colleagues = grants.confirmed_operators(report.trustee).exclude(pk__in=report.access.values("user_id"))
     show = request.GET.get("show", "")
     labels = {q.key: q.text(q.label, get_language() or "en") for q in parse_questions(report.channel.questions)} if report.channel else {}
     extra = [(labels.get(key, key), value) for key, value in conversation.content.get("extra", {}).items()]
