@@ -88,3 +88,23 @@ def operator(organisations) -> User:  # type: ignore[no-untyped-def]
     user = make_staff("hanako", organisations["trustee"], Role.HOTLINE_OPERATOR)
     keyring_create_for(user, password="correct horse battery 9")
     return user
+
+
+def url(name: str, *args: object, lang: str = "en") -> str:
+    """The path of a named URL in ``lang`` (English by default): the language lives in the URL."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(lang):
+        return reverse(name, args=args)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    """The reporting line's rate limits are process memory: every web test starts and ends with
+    them empty, so no test is refused because of another's requests."""
+    from tipnet.web.report import ratelimit
+
+    ratelimit.reset()
+    yield
+    ratelimit.reset()

@@ -10,28 +10,18 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
+from tests.web.conftest import url
 from tests.web.test_report_line import _database_text, submit
 from tipnet.core.receipts import RANDOM_DIGITS
 from tipnet.web.accounts.roles import Role
-from tipnet.web.report import ratelimit
 from tipnet.web.report.models import Report
 
 PNG_MARK = (12, 34, 56)
 
 
-def url(name: str, *args: object, lang: str = "en") -> str:
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():  # type: ignore[no-untyped-def]
-    ratelimit.reset()
-    yield
 
 
 def test_gl_821_uploads_never_spool_to_disk() -> None:

@@ -6,19 +6,12 @@ import base64
 
 import pytest
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.web.conftest import signed_in_client
+from tests.web.conftest import signed_in_client, url
 from tipnet.web.accounts import services
 from tipnet.web.accounts.models import AuditEvent, Membership, User
 from tipnet.web.accounts.roles import Role
-
-
-def url(name: str, *args: object) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 def test_invite_then_onboard(staff, organisations) -> None:  # type: ignore[no-untyped-def]

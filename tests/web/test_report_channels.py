@@ -7,14 +7,11 @@ import json
 
 import pytest
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
-from tests.web.conftest import signed_in_client
+from tests.web.conftest import signed_in_client, url
 from tests.web.test_report_line import _database_text, sign_in
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
-from tipnet.web.report import ratelimit
 from tipnet.web.report.models import Channel, Report
 
 QUESTIONS = [
@@ -26,14 +23,6 @@ QUESTIONS = [
 ]
 
 
-def url(name: str, *args: object, lang: str = "en") -> str:
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():  # type: ignore[no-untyped-def]
-    ratelimit.reset()
 
 
 @pytest.fixture

@@ -12,13 +12,12 @@ import pyrage
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
-from tests.web.conftest import make_staff
+from tests.web.conftest import make_staff, url
 from tipnet.web.accounts.keys import keyring_create_for, keyring_unlock
 from tipnet.web.accounts.models import AuditEvent, Organisation
 from tipnet.web.accounts.roles import OrganisationType, Role
@@ -29,16 +28,6 @@ PASSWORD = "correct horse battery 9"
 SECRET_TEXT = "Mr Tanaka keeps our passports at the Gifu sewing factory"
 
 
-def url(name: str, *args: object, lang: str = "en") -> str:
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():  # type: ignore[no-untyped-def]
-    ratelimit.reset()
-    yield
-    ratelimit.reset()
 
 
 def sign_in(user) -> Client:  # type: ignore[no-untyped-def]

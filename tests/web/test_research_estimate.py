@@ -11,21 +11,14 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook
 
 from tests.support import SHARED
-from tests.web.conftest import signed_in_client
+from tests.web.conftest import signed_in_client, url
 from tests.web.research_support import run_worker
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
 from tipnet.web.research.models import EstimateRun
-
-
-def url(name: str, *args: object, lang: str = "en") -> str:
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 @pytest.fixture

@@ -21,12 +21,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import Workbook
 
 from tests.support import tipnet_executable
-from tests.web.conftest import make_staff, signed_in_client
+from tests.web.conftest import make_staff, signed_in_client, url
 from tests.web.research_support import run_worker
 from tipnet.core.estimation import EstimationCancelled, MSEModel, read_table, simulate_table
 from tipnet.core.estimation.bootstrap import run_bootstrap
@@ -39,11 +38,6 @@ from tipnet.web.research.models import EstimateRun, RunState
 # The in-process tests run in the usual per-test transaction (the append-only audit log cannot be
 # flushed), so `on_commit` callbacks are run explicitly; the fit's own freedom from transactions is
 # shown on a file database by the last test.
-
-
-def url(name: str, *args: object) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from django.urls import reverse
-from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.web.conftest import keyed_client, make_staff, signed_in_client
+from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tests.web.test_report_line import _database_text, sign_in  # the real two-step sign-in
 from tests.web.test_screening_interview import TITP_PRESENT, content_of, interview_post
 from tipnet.web.accounts import keys, orgkeys, services
@@ -25,10 +23,6 @@ REFERENCE = "KOBE-Nguyen-Thi-7731"
 NOTE = "hiding at the Okazaki church shelter, room 4"
 LOCKED = "Your access to your organisation&#x27;s records is not set up yet."
 
-
-def url(name: str, *args: object, lang: str = "en") -> str:
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def secret_post(action: str = "save") -> dict[str, object]:

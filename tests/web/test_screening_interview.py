@@ -4,10 +4,8 @@ audited reads, organisation boundaries, bad input."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
-from tests.web.conftest import keyed_client, make_staff, signed_in_client
+from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tipnet.core.screening import default_catalogue
 from tipnet.web.accounts import keys, orgkeys
 from tipnet.web.accounts.models import AuditEvent, User
@@ -22,10 +20,6 @@ TITP_PRESENT = ["DR_JOB_NATURE", "DR_WAGES", "DR_CONDITIONS", "CR_DEBT_BONDAGE",
                 "CD_DOC_CONFISCATION", "CD_DEBT_BONDAGE", "CD_ISOLATION", "EX_EXCESSIVE_HOURS", "EX_LOW_NO_PAY",
                 "EX_WAGE_MANIPULATION"]
 
-
-def url(name: str, *args: object, lang: str = "en") -> str:
-    with translation.override(lang):
-        return reverse(name, args=args)
 
 
 def interview_post(present: list[str], *, profile: str = "adult_labour", age: str = "24", action: str = "result",

@@ -13,12 +13,10 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.web.conftest import make_staff
+from tests.web.conftest import make_staff, url
 from tests.web.test_directory_staff import make_service
 from tipnet.core.receipts import receipt_new
 from tipnet.web.accounts import services as accounts
@@ -27,7 +25,6 @@ from tipnet.web.accounts.roles import Role
 from tipnet.web.directory.models import Service
 from tipnet.web.directory.services import DirectoryError, service_create
 from tipnet.web.logscrub import scrub
-from tipnet.web.report import ratelimit
 from tipnet.web.report.models import Report
 
 PASSWORD = "correct horse battery 9"
@@ -36,16 +33,6 @@ REPORTER = "198.51.100.7"
 PROXY = "10.0.0.5"
 
 
-def url(name: str, *args: object, lang: str = "en") -> str:
-    with translation.override(lang):
-        return reverse(name, args=args)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():  # type: ignore[no-untyped-def]
-    ratelimit.reset()
-    yield
-    ratelimit.reset()
 
 
 VALID_REPORT = {"what_happened": "They took our passports.", "kind": "labour", "prefecture": "21", "victims": "2-5",

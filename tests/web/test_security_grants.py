@@ -9,11 +9,9 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.web.conftest import keyed_client, make_staff, signed_in_client
+from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tests.web.test_screening_encryption import REFERENCE, secret_post
 from tests.web.test_screening_interview import content_of
 from tipnet.web.accounts import grants, keys, orgkeys, services
@@ -26,7 +24,6 @@ from tipnet.web.accounts.models import (
     User,
 )
 from tipnet.web.accounts.roles import OrganisationType, Role
-from tipnet.web.report import ratelimit
 from tipnet.web.report.models import Report, ReportAccess
 from tipnet.web.report.services import ReportInput, report_submit
 from tipnet.web.screening.models import ScreeningRecord
@@ -34,16 +31,6 @@ from tipnet.web.screening.models import ScreeningRecord
 PASSWORD = "correct horse battery 9"
 
 
-def url(name: str, *args: object) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():  # type: ignore[no-untyped-def]
-    ratelimit.reset()
-    yield
-    ratelimit.reset()
 
 
 def onboarded(invite: services.Invite) -> User:

@@ -28,12 +28,6 @@ from tipnet.web.report.models import Report, ReportFile, ReportMessage
 PASSWORD = "correct horse battery 9"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limits():  # type: ignore[no-untyped-def]
-    ratelimit.reset()
-    yield
-    ratelimit.reset()
-
 
 def _upload(data: bytes, name: str) -> io.BytesIO:
     upload = io.BytesIO(data)

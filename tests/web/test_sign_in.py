@@ -8,22 +8,16 @@ import time
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.web.conftest import make_staff, signed_in_client
+from tests.web.conftest import make_staff, signed_in_client, url
 from tipnet.web.accounts import services
 from tipnet.web.accounts.models import AuditEvent, User
 from tipnet.web.accounts.roles import Role
 
 PASSWORD = "correct horse battery 9"
 
-
-def url(name: str, *args: object) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 def current_code(user: User) -> str:
