@@ -17,6 +17,7 @@ from tipnet.core.training.cases import (
     parse_case,
 )
 from tipnet.core.training.check import CaseCheck, CheckInputError, check_case, check_directory
+from tipnet.core.training.lessons import Lesson, lesson_blocks, load_lessons
 from tipnet.core.training.scoring import KEY_STEPS, Asked, Feedback, TraineeRecord, ask, score
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CaseProblem",
     "CheckInputError",
     "Feedback",
+    "Lesson",
     "PracticeCase",
     "TraineeRecord",
     "ask",
@@ -35,6 +37,8 @@ __all__ = [
     "check_directory",
     "load_case",
     "load_cases",
+    "load_lessons",
+    "lesson_blocks",
     "parse_case",
     "score",
 ]
