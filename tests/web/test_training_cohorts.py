@@ -114,3 +114,22 @@ def test_join_refuses_bad_input(staff, organisations) -> None:  # type: ignore[n
     assert trainer.post(url("training:cohort", cohort), {"count": 0}).status_code == 400
     assert trainer.post(url("training:cohorts"), {"name": "y", "organisation": organisations["ngo"].pk,
                                                   "cases": ["nope"]}).status_code == 400
+
+
+def test_a_trainee_with_a_keyring_still_gets_no_organisation_key(staff, organisations) -> None:  # type: ignore[no-untyped-def]
+    """Even a trainee invited through the ordinary staff invitation (which makes a keyring) is never
+    sealed the organisation's key, by the key holder's sign-in or by a direct grant."""
+    from tests.web.conftest import keyed_client
+    from tipnet.web.accounts import keys, orgkeys
+
+    holder = staff[Role.CASEWORKER]
+    keyed_client(holder)
+    orgkeys.organisation_key_ensure(organisation=organisations["ngo"])
+    assert OrganisationKeyShare.objects.filter(user=holder).exists()
+    trainee = staff[Role.TRAINEE]
+    keys.keyring_create_for(trainee, password="correct horse battery 9")
+    private = keys.keyring_unlock(holder, password="correct horse battery 9")
+    assert orgkeys.organisation_shares_grant_pending(user=holder, private_key=private) == 0
+    assert not orgkeys.organisation_share_grant(actor=holder, private_key=private, organisation=organisations["ngo"],
+                                                user=trainee)
+    assert not OrganisationKeyShare.objects.filter(user=trainee).exists()
