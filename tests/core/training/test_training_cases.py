@@ -107,3 +107,22 @@ def test_load_case_reports_unreadable_file(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe")
     with pytest.raises(CaseProblem, match="cannot read"):
         load_case(path)
+
+
+def test_lessons_load_with_public_summaries_in_every_language(tmp_path: Path) -> None:
+    from tipnet.core.screening import default_catalogue
+    from tipnet.core.training import lesson_blocks, load_lessons
+
+    lessons = load_lessons()
+    assert [lesson.id for lesson in lessons][:2] == ["palermo", "ilo-dimensions"]
+    public = [lesson for lesson in lessons if lesson.public]
+    assert {lesson.id for lesson in public} == {"non-punishment", "referral"}
+    for lesson in public:
+        assert set(default_catalogue().languages) <= set(lesson.summary)
+    blocks = lesson_blocks(lessons[0].text("body", "en"))
+    assert blocks[0][0] == "p" and blocks[1][0] == "ul" and len(blocks[1][1]) == 3
+    # A public lesson missing one language is refused.
+    text = (Path(__file__).parents[3] / "src/tipnet/core/training/lessons/referral.toml").read_text(encoding="utf-8")
+    (tmp_path / "referral.toml").write_text(text.replace('th = "เมื่อมีอันตราย', 'xx = "'), encoding="utf-8")
+    with pytest.raises(CaseProblem, match="summary.th: missing"):
+        load_lessons(str(tmp_path))
