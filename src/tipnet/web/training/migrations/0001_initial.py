@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0008_alter_membership_role'),
+        ('accounts', '0008_membership_role_trainee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
