@@ -184,21 +184,23 @@ class _Collector:
         self.problems.append(f"{self.where}: {field_name}: {problem}")
 
 
-def _texts(c: _Collector, table: Mapping[str, Any], key: str) -> Mapping[str, str]:
+def _texts(c: _Collector, table: Mapping[str, Any], key: str,
+           languages: Sequence[str] = CASE_LANGUAGES) -> Mapping[str, str]:
+    """A table of texts by language: every one of ``languages`` present and non-empty, no other."""
     value = table.get(key)
     if not isinstance(value, Mapping):
-        c.add(key, "missing, or not a table with ja and en")
+        c.add(key, f"missing, or not a table with {', '.join(languages)}")
         return {}
     out = {}
-    for lang in CASE_LANGUAGES:
+    for lang in languages:
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():
             c.add(f"{key}.{lang}", "missing or empty")
         else:
             out[lang] = text.strip()
-    extra = sorted(set(value) - set(CASE_LANGUAGES))
+    extra = sorted(set(value) - set(languages))
     if extra:
-        c.add(key, f"unknown language key {extra[0]!r} (cases are written in ja and en)")
+        c.add(key, f"unknown language key {extra[0]!r} (expected: {', '.join(languages)})")
     return MappingProxyType(out)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from tipnet.core.screening import default_catalogue
-from tipnet.core.training.cases import CASE_LANGUAGES, CaseProblem
+from tipnet.core.training.cases import CASE_LANGUAGES, CaseProblem, _Collector, _texts
 
 __all__ = ["Lesson", "lesson_blocks", "load_lessons"]
 
@@ -52,16 +52,6 @@ def lesson_blocks(text: str) -> list[tuple[str, object]]:
     return blocks
 
 
-def _texts(data: Mapping[str, object], key: str, languages: tuple[str, ...], where: str) -> Mapping[str, str]:
-    value = data.get(key)
-    if not isinstance(value, Mapping):
-        raise CaseProblem(f"{where}: {key}: missing, or not a table")
-    for lang in languages:
-        if not isinstance(value.get(lang), str) or not str(value[lang]).strip():
-            raise CaseProblem(f"{where}: {key}.{lang}: missing or empty")
-    return MappingProxyType({k: str(v).strip() for k, v in value.items()})
-
-
 def _load(path: Path) -> Lesson:
     where = str(path)
     try:
@@ -74,13 +64,14 @@ def _load(path: Path) -> Lesson:
     if data.get("id") != path.stem:
         raise CaseProblem(f"{where}: id must equal the file name {path.stem!r}")
     public = bool(data.get("public", False))
-    title_languages = default_catalogue().languages if public else CASE_LANGUAGES
-    return Lesson(
-        id=path.stem, order=int(data.get("order", 0)),
-        title=_texts(data, "title", title_languages, where), body=_texts(data, "body", CASE_LANGUAGES, where),
-        public=public,
-        summary=_texts(data, "summary", default_catalogue().languages, where) if public else MappingProxyType({}),
-    )
+    everyone = default_catalogue().languages
+    c = _Collector(where)
+    title = _texts(c, data, "title", everyone if public else CASE_LANGUAGES)
+    body = _texts(c, data, "body")
+    summary = _texts(c, data, "summary", everyone) if public else MappingProxyType({})
+    if c.problems:
+        raise CaseProblem("\n".join(c.problems))
+    return Lesson(id=path.stem, order=int(data.get("order", 0)), title=title, body=body, public=public, summary=summary)
 
 
 @functools.cache

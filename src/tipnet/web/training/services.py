@@ -10,8 +10,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +18,7 @@ from tipnet.core.training import Feedback, PracticeCase, TraineeRecord, ask, sco
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import Role
-from tipnet.web.accounts.services import USERNAME_PATTERN
+from tipnet.web.accounts.services import USERNAME_PATTERN, AccountError, user_create_active
 from tipnet.web.training.library import case_by_id, cases
 from tipnet.web.training.models import Cohort, CohortInvite, CohortMember, PracticeAttempt
 
@@ -83,15 +81,10 @@ def trainee_join(*, token: str, username: str, password: str) -> User:
     username = username.strip()
     if not USERNAME_PATTERN.fullmatch(username):
         raise TrainingError(_("Choose a user name of letters, digits, dots, dashes or underscores."))
-    if User.objects.filter(username__iexact=username).exists():
-        raise TrainingError(_("This user name is already taken."))
-    user = User(username=username, is_active=True)
     try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        raise TrainingError(" ".join(error.messages)) from error
-    user.set_password(password)
-    user.save()
+        user = user_create_active(username=username, password=password)
+    except AccountError as error:
+        raise TrainingError(str(error)) from None
     cohort = invite.cohort
     Membership.objects.create(user=user, organisation=cohort.organisation, role=Role.TRAINEE, pending=False)
     CohortMember.objects.create(cohort=cohort, user=user)
