@@ -203,9 +203,13 @@ def feedback_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
     feedback = score(case, services.record_from_stored(attempt), services.replay(case, attempt.asked))
     lang, case_lang = _language(), _case_language()
     cat = default_catalogue()
+    status = {"positive": _("positive"), "negative": _("negative"), "unknown": _("unknown")}
+    fields = {"age": _("age"), "visa": _("residence status"), "form": _("kind of work"),
+              "third_party_acts": _("who recruited, moved or housed the person"), "commercial_sex": _("commercial sex")}
     indicators = [{
         "f": item, "question": cat.text("questions", item.indicator, lang),
         "dimension": cat.text("dimensions", item.dimension, lang),
+        "status": status[item.dimension_status],
         "types": [cat.text("types", t, lang) for t in item.types],
     } for item in feedback.indicators]
     steps = [{"s": s, "text": cat.text("next_steps", s.key, lang)} for s in feedback.steps]
@@ -216,7 +220,7 @@ def feedback_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "expected": cat.text("determinations", feedback.expected_determination, lang),
         "chosen": cat.text("determinations", feedback.determination, lang),
         "indicators": indicators, "steps": steps, "found": len(feedback.found),
-        "recall": round(100 * feedback.recall), "context": sorted(feedback.context),
+        "recall": round(100 * feedback.recall), "context": [fields[k] for k in sorted(feedback.context)],
         "record_result": (cat.text("determinations", feedback.record_result.determination, lang)
                           if feedback.record_result else ""),
         "next_lesson": next_lesson,
