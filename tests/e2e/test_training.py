@@ -103,6 +103,10 @@ def test_trainee_journey_in_japanese(make_context, tipnet_server, screenshots) -
 
     interview(page, CASES[0], screenshots, shot="interview-ja")
     page.screenshot(path=str(screenshots / "training-feedback-ja.png"), full_page=True)
+    # A short lesson between the cases, chosen by what went wrong (nothing: the Palermo elements).
+    with page.expect_navigation():
+        page.locator("#lesson-after").click()
+    expect(page.locator("h1")).to_have_text("人身取引とは：パレルモ議定書の三つの要素")
     interview(page, CASES[1], screenshots)
 
     page.goto("/ja/staff/training/")

@@ -88,6 +88,7 @@ def test_missed_indicator_is_explained_with_its_rule_and_question(staff) -> None
     assert "A shelter is for men too" in page
     assert "You asked about the person's situation before asking about safety and consent" in page
     assert not PracticeAttempt.objects.get(pk=attempt).passed
+    assert 'href="/en/staff/training/lessons/asking-with-care/" id="lesson-after"' in page
 
 
 def test_bad_input_changes_nothing(staff) -> None:  # type: ignore[no-untyped-def]

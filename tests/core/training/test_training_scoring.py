@@ -77,3 +77,20 @@ def test_too_many_misses_fail() -> None:
     drop = CASE.expected_present[:5]
     fb = score(CASE, record(CASE, drop=drop), [])
     assert fb.recall < 0.75 and not fb.passed
+
+
+def test_lesson_after_points_at_the_first_kind_of_mistake() -> None:
+    from tipnet.core.training import load_lessons
+    from tipnet.core.training.scoring import lesson_after
+
+    ids = {lesson.id for lesson in load_lessons()}
+    care = interview(CASE, ["W_SAFE_NOW", "W_CONSENT"])
+    assert lesson_after(score(CASE, record(CASE), care)) == "palermo"
+    assert lesson_after(score(CASE, record(CASE), interview(CASE, ["CD_DOC_CONFISCATION"]))) == "asking-with-care"
+    steps = [s for s in CASE.expected_next_steps if s != "non_punishment"]
+    assert lesson_after(score(CASE, record(CASE, steps=steps), care)) == "non-punishment"
+    steps = [s for s in CASE.expected_next_steps if s != "police_report_with_consent"]
+    assert lesson_after(score(CASE, record(CASE, steps=steps), care)) == "referral"
+    assert lesson_after(score(CASE, record(CASE, drop=["DR_WAGES"]), care)) == "ilo-dimensions"
+    assert lesson_after(score(CASE, record(CASE, determination="indicators not met"), care)) == "japan"
+    assert {"palermo", "asking-with-care", "non-punishment", "referral", "ilo-dimensions", "japan"} <= ids

@@ -36,6 +36,7 @@ __all__ = [
     "StepFeedback",
     "TraineeRecord",
     "ask",
+    "lesson_after",
     "score",
 ]
 
@@ -250,6 +251,24 @@ def score(case: PracticeCase, record: TraineeRecord, asked: Iterable[Asked],
         indicators=tuple(items), steps=steps, context=context, asked_count=len(asked),
         care_first=care_first, expected_count=len(expected_present),
     )
+
+
+def lesson_after(feedback: Feedback) -> str:
+    """The id of the lesson to read before the next case: the one about the first kind of mistake
+    (asking too early, a key next step, a missed indicator, the determination); "palermo" when
+    nothing was wrong (the lessons are in ``lessons/``; a test checks that each id exists)."""
+    if not feedback.care_first or any(i.asked == "plain" and i.changes_with_care for i in feedback.missed):
+        return "asking-with-care"
+    wrong_steps = {s.key for s in feedback.steps if not s.right}
+    if "non_punishment" in wrong_steps:
+        return "non-punishment"
+    if wrong_steps & {"shelter", "police_report_with_consent", "child_protection", "change_of_employer"}:
+        return "referral"
+    if feedback.missed or feedback.wrong:
+        return "ilo-dimensions"
+    if not feedback.determination_right:
+        return "japan"
+    return "palermo"
 
 
 def answer_label(value: object) -> str:

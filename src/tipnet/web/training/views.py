@@ -213,7 +213,9 @@ def feedback_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "types": [cat.text("types", t, lang) for t in item.types],
     } for item in feedback.indicators]
     steps = [{"s": s, "text": cat.text("next_steps", s.key, lang)} for s in feedback.steps]
-    next_lesson = lessons()[0] if lessons() else None
+    from tipnet.core.training.scoring import lesson_after
+
+    next_lesson = lesson_by_id(lesson_after(feedback))
     return render(request, "training/feedback.html", {
         "attempt": attempt, "case": case, "feedback": feedback, "title": case.title[case_lang],
         "debrief": case.debrief[case_lang], "teaches": case.teaches[case_lang],
@@ -223,7 +225,7 @@ def feedback_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "recall": round(100 * feedback.recall), "context": [fields[k] for k in sorted(feedback.context)],
         "record_result": (cat.text("determinations", feedback.record_result.determination, lang)
                           if feedback.record_result else ""),
-        "next_lesson": next_lesson,
+        "next_lesson": next_lesson, "next_lesson_title": next_lesson.text("title", lang) if next_lesson else "",
     })
 
 
