@@ -133,3 +133,16 @@ def test_a_trainee_with_a_keyring_still_gets_no_organisation_key(staff, organisa
     assert not orgkeys.organisation_share_grant(actor=holder, private_key=private, organisation=organisations["ngo"],
                                                 user=trainee)
     assert not OrganisationKeyShare.objects.filter(user=trainee).exists()
+
+
+def test_forged_cohort_on_start_is_refused(staff, organisations) -> None:  # type: ignore[no-untyped-def]
+    trainer = signed_in_client(staff[Role.CASEWORKER])
+    cohort = make_cohort(trainer, organisations["ngo"].pk, ["titp-debt-passport"])
+    client = signed_in_client(staff[Role.TRAINEE])  # not a member of that cohort
+    from tipnet.web.training.models import PracticeAttempt
+
+    assert client.post(url("training:start"), {"case": "titp-debt-passport", "cohort": str(cohort)}).status_code == 404
+    assert client.post(url("training:start"), {"case": "titp-debt-passport", "cohort": "x"}).status_code == 404
+    assert not PracticeAttempt.objects.exists()
+    # Someone else's cohort certificate: not found, even for its trainer.
+    assert trainer.get(url("training:certificate", cohort)).status_code == 404
