@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tipnet.web.screening",
     "tipnet.web.report",
     "tipnet.web.directory",
+    "tipnet.web.training",
 ]
 
 MIDDLEWARE = [

@@ -408,9 +408,10 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
         )
 
 
-@transaction.atomic
-def user_create_admin(*, username: str, password: str, organisation_name: str) -> User:
-    """For `tipnet createadmin`: a network admin in a network organisation (created if missing)."""
+def user_create_active(*, username: str, password: str) -> User:
+    """An active account with a password that passes the validators (no role, no keyring yet):
+    the shared first step of `tipnet createadmin` and of joining a training cohort. Call it inside
+    the caller's transaction."""
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError(_("This user name is already taken."))
     user = User(username=username, is_active=True)
@@ -420,6 +421,13 @@ def user_create_admin(*, username: str, password: str, organisation_name: str) -
         raise AccountError(" ".join(error.messages)) from error
     user.set_password(password)
     user.save()
+    return user
+
+
+@transaction.atomic
+def user_create_admin(*, username: str, password: str, organisation_name: str) -> User:
+    """For `tipnet createadmin`: a network admin in a network organisation (created if missing)."""
+    user = user_create_active(username=username, password=password)
     user.recovery_code = keyring_create_for(user, password=password)  # type: ignore[attr-defined]
     organisation, created = Organisation.objects.get_or_create(
         name=organisation_name, defaults={"type": "ngo"}
