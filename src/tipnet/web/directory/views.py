@@ -120,6 +120,7 @@ class Notice:
 
     code: str
     text: str
+    title: str = ""  # a heading over the services the notice is about, if the page has one
 
 
 @dataclass
@@ -146,9 +147,10 @@ def search_outcome(filters: SearchFilters) -> SearchOutcome:
     if not results:
         notices.append(Notice(NO_SERVICE_FITS, _("No service fits all your choices.")))
     if near_misses:
-        notices.append(Notice(LANGUAGE_NEAR_MISSES, " ".join((
-            _("Services that fit but may not speak your language"), _("You can ask them for an interpreter."),
-        ))))
+        notices.append(Notice(
+            LANGUAGE_NEAR_MISSES, _("You can ask them for an interpreter."),
+            title=_("Services that fit but may not speak your language"),
+        ))
     return SearchOutcome(results, near_misses, notices)
 
 
@@ -261,7 +263,7 @@ def services_json_view(request: HttpRequest) -> HttpResponse:
         "language": language,
         "count": len(outcome.results),
         "services": [service_json(s, language) for s in outcome.results],
-        "notices": [{"code": n.code, "text": n.text} for n in outcome.notices],
+        "notices": [{"code": n.code, "title": n.title, "text": n.text} for n in outcome.notices],
         "near_misses": [service_json(s, language) for s in outcome.near_misses],
     })
     return _cors(HttpResponse(json.dumps(payload, ensure_ascii=False), content_type="application/json"))

@@ -15,23 +15,32 @@ JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\u
 DEMO_SUFFIX = " (demo)"
 
 
+def old_to_texts(*, name: str, name_en: str, description: object, hours: str, is_demo: bool) -> tuple[str, dict]:
+    """(name, texts) for one row of the old schema."""
+    texts: dict[str, dict[str, str]] = {}
+    if isinstance(description, dict):
+        for language, value in description.items():
+            if isinstance(value, str) and value.strip():
+                texts.setdefault(language, {})["description"] = value.strip()
+    if name_en.strip():
+        texts.setdefault("en", {})["name"] = name_en.strip()
+    if hours.strip():
+        language = "ja" if JAPANESE_SCRIPT.search(hours) else "en"
+        texts.setdefault(language, {})["hours"] = hours.strip()
+    if is_demo:
+        name = name.removesuffix(DEMO_SUFFIX)
+        if "name" in texts.get("en", {}):
+            texts["en"]["name"] = texts["en"]["name"].removesuffix(DEMO_SUFFIX)
+    return name, texts
+
+
 def forwards(apps, schema_editor):
     Service = apps.get_model("directory", "Service")
     for service in Service.objects.all().iterator():
-        texts: dict[str, dict[str, str]] = {}
-        for language, value in (service.description or {}).items():
-            if isinstance(value, str) and value.strip():
-                texts.setdefault(language, {})["description"] = value.strip()
-        if service.name_en.strip():
-            texts.setdefault("en", {})["name"] = service.name_en.strip()
-        if service.hours.strip():
-            language = "ja" if JAPANESE_SCRIPT.search(service.hours) else "en"
-            texts.setdefault(language, {})["hours"] = service.hours.strip()
-        service.texts = texts
-        if service.is_demo:
-            service.name = service.name.removesuffix(DEMO_SUFFIX)
-            if "name" in texts.get("en", {}):
-                texts["en"]["name"] = texts["en"]["name"].removesuffix(DEMO_SUFFIX)
+        service.name, service.texts = old_to_texts(
+            name=service.name, name_en=service.name_en, description=service.description, hours=service.hours,
+            is_demo=service.is_demo,
+        )
         service.save(update_fields=["texts", "name"])
 
 
