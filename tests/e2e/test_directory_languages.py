@@ -1,6 +1,7 @@
-"""Service texts per language in a real Chromium: a network admin enters a Vietnamese description
-on the staff form (JavaScript off), the Vietnamese public page shows it, and the Thai page, which
-has no Thai text for that service, shows the English one marked as such (lang="en" and a note).
+"""Service texts per language in a real Chromium: a network admin enters a new Vietnamese description
+on the staff form (JavaScript off) and removes the Thai one (say, a wrong translation); the
+Vietnamese public page shows the new text, and the Thai page, which now has no Thai description,
+shows the English one marked as such (lang="en" and a note).
 
 Screenshots: the staff form and the public page in vi, th and zh-hans
 (test-artifacts/screenshots/directory-languages/).
@@ -19,8 +20,8 @@ from tests.e2e.conftest import DESKTOP, PHONE, TipnetServer
 from tests.support import tipnet_executable
 
 DEMO_PASSWORD = "demo-password-2026"
-SERVICE = "法務局 人権擁護部"  # Legal Affairs Bureaus: English description only in the seed
-VIETNAMESE = "Chỗ ở khẩn cấp cho nạn nhân buôn bán người, cả nam giới."
+SERVICE = "法務局 人権擁護部"  # Legal Affairs Bureaus: the lodging open to men
+VIETNAMESE = "Chỗ ở khẩn cấp cho nạn nhân buôn bán người, cả nam giới. Gọi trước khi đến."
 
 
 def _service_id(server: TipnetServer) -> int:
@@ -46,11 +47,15 @@ def test_staff_enter_vietnamese_and_thai_readers_see_the_marked_fallback(  # typ
     vietnamese = staff.get_by_role("group", name="Tiếng Việt")
     expect(vietnamese).to_be_visible()
     vietnamese.get_by_label("Description").fill(VIETNAMESE)
+    thai = staff.get_by_role("group", name="ไทย").get_by_label("Description")
+    expect(thai).not_to_have_value("")
+    thai.fill("")
     staff.screenshot(path=str(folder / "staff-form-en.png"), full_page=True)
     with staff.expect_navigation():
         staff.get_by_role("button", name="Save").click()
     expect(staff.get_by_role("status")).to_have_text("Saved.")
     expect(staff.get_by_role("group", name="Tiếng Việt").get_by_label("Description")).to_have_value(VIETNAMESE)
+    expect(staff.get_by_role("group", name="ไทย").get_by_label("Description")).to_have_value("")
 
     public = make_context(viewport=PHONE).new_page()
     public.goto(f"/vi/help/services/{service_id}/")

@@ -1,5 +1,5 @@
-"""Translations of the seed entries that serve foreign nationals: name, hours and description in the
-page languages other than English (English is in seed.py). Keyed by the entry's name as the service
+"""Translations of the seed entries: name, hours and description in the page languages other than
+English (English is in seed.py). Keyed by the entry's name as the service
 calls itself. Written plainly for readers with little formal schooling; to be checked by native
 speakers (docs/directory.md). The Japanese names are the entries' own names, so "ja" has no name.
 """
@@ -234,14 +234,133 @@ TRANSLATIONS: dict[str, dict[str, dict[str, str]]] = {
                   "description": "Orientação grátis por telefone sobre condições de trabalho, à noite nos dias úteis e nos fins de semana."},
     },
     "匿名通報ダイヤル": {
-        "ja": {"hours": "平日 9:30-18:15（2009年の情報。要確認）"},
-        "vi": {"hours": "Thứ Hai đến thứ Sáu, 9:30-18:15 (thông tin năm 2009; cần kiểm tra)"},
-        "zh-hans": {"hours": "工作日 9:30-18:15（2009年的信息，待核实）"},
-        "fil": {"hours": "Lunes hanggang Biyernes, 9:30-18:15 (impormasyon mula 2009; aalamin pa)"},
-        "th": {"hours": "วันจันทร์-ศุกร์ 9:30-18:15 (ข้อมูลปี 2009 รอตรวจสอบ)"},
-        "id": {"hours": "Senin sampai Jumat, 9:30-18:15 (informasi tahun 2009; perlu dicek)"},
-        "es": {"hours": "De lunes a viernes, 9:30-18:15 (dato de 2009; por verificar)"},
-        "pt-br": {"hours": "De segunda a sexta, 9:30-18:15 (informação de 2009; a verificar)"},
+        "ja": {"hours": "平日 9:30-18:15（2009年の情報。要確認）",
+               "description": "人身取引などの犯罪を匿名で通報できます。通報が被害者の保護につながると謝礼が出ることも。"
+                              "ウェブのフォームもあります。"},
+        "vi": {"name": "Đường dây báo tin ẩn danh (Cơ quan Cảnh sát Quốc gia)",
+               "hours": "Thứ Hai đến thứ Sáu, 9:30-18:15 (thông tin năm 2009; cần kiểm tra)",
+               "description": "Báo tin về buôn bán người và tội phạm khác mà không cần nói tên; có thể được thưởng "
+                              "nếu tin báo giúp bảo vệ nạn nhân. Có cả mẫu báo tin trên mạng."},
+        "zh-hans": {"name": "匿名举报热线（警察厅）", "hours": "工作日 9:30-18:15（2009年的信息，待核实）",
+                    "description": "可匿名举报人口贩卖等犯罪；举报帮助保护受害者时可能获得奖励。也有网上表格。"},
+        "fil": {"name": "Anonymous Reporting Dial (National Police Agency)",
+                "hours": "Lunes hanggang Biyernes, 9:30-18:15 (impormasyon mula 2009; aalamin pa)",
+                "description": "Mag-ulat ng trafficking at iba pang krimen nang hindi nagpapakilala; maaaring may gantimpala "
+                               "kapag nakatulong ito sa pagprotekta sa biktima. May web form din."},
+        "th": {"name": "สายแจ้งเบาะแสแบบไม่ระบุชื่อ (สำนักงานตำรวจแห่งชาติ)",
+               "hours": "วันจันทร์-ศุกร์ 9:30-18:15 (ข้อมูลปี 2009 รอตรวจสอบ)",
+               "description": "แจ้งเรื่องการค้ามนุษย์และอาชญากรรมอื่นโดยไม่ต้องบอกชื่อ อาจได้รางวัลถ้าเบาะแสช่วยคุ้มครองผู้เสียหายได้ "
+                              "มีแบบฟอร์มบนเว็บด้วย"},
+        "id": {"name": "Saluran Laporan Anonim (Badan Kepolisian Nasional)",
+               "hours": "Senin sampai Jumat, 9:30-18:15 (informasi tahun 2009; perlu dicek)",
+               "description": "Laporkan perdagangan orang dan kejahatan lain tanpa menyebut nama; bisa ada hadiah jika laporan "
+                              "membantu melindungi korban. Ada juga formulir web."},
+        "es": {"name": "Línea de denuncia anónima (Agencia Nacional de Policía)",
+               "hours": "De lunes a viernes, 9:30-18:15 (dato de 2009; por verificar)",
+               "description": "Denuncie la trata y otros delitos sin dar su nombre; puede haber una recompensa si la denuncia "
+                              "ayuda a proteger a una víctima. También hay un formulario web."},
+        "pt-br": {"name": "Linha de denúncia anônima (Agência Nacional de Polícia)",
+                  "hours": "De segunda a sexta, 9:30-18:15 (informação de 2009; a verificar)",
+                  "description": "Denuncie tráfico de pessoas e outros crimes sem dizer seu nome; pode haver recompensa se a "
+                                 "denúncia ajudar a proteger uma vítima. Também há um formulário na internet."},
+    },
+    "女性相談支援センター": {
+        "ja": {"description": "各都道府県にある公的な相談所（2024年3月までは婦人相談所）。相談、一時保護、民間シェルターの紹介、"
+                              "仕事や住まいの支援。通訳は都道府県によって違います。"},
+        "vi": {"name": "Trung tâm tư vấn và hỗ trợ phụ nữ",
+               "description": "Trung tâm công ở mỗi tỉnh: tư vấn, bảo vệ tạm thời, giới thiệu nhà tạm lánh tư nhân, "
+                              "giúp tìm việc và chỗ ở. Có phiên dịch hay không tùy từng tỉnh."},
+        "zh-hans": {"name": "女性咨询支援中心",
+                    "description": "每个都道府县都有的公立机构：咨询、临时保护、介绍民间庇护所、帮助找工作和住处。"
+                                   "是否有口译因地而异。"},
+        "fil": {"name": "Women's Consultation and Support Centre",
+                "description": "Pampublikong sentro sa bawat prefecture: payo, pansamantalang proteksyon, pag-refer sa "
+                               "pribadong shelter, tulong sa trabaho at tirahan. May interpreter o wala depende sa prefecture."},
+        "th": {"name": "ศูนย์ให้คำปรึกษาและสนับสนุนผู้หญิง",
+               "description": "ศูนย์ของรัฐในทุกจังหวัด: ให้คำปรึกษา คุ้มครองชั่วคราว ส่งต่อบ้านพักเอกชน ช่วยเรื่องงานและที่พัก "
+                              "มีล่ามหรือไม่ขึ้นอยู่กับจังหวัด"},
+        "id": {"name": "Pusat Konsultasi dan Dukungan Perempuan",
+               "description": "Pusat pemerintah di setiap prefektur: konsultasi, perlindungan sementara, rujukan ke rumah aman "
+                              "swasta, bantuan kerja dan tempat tinggal. Ada penerjemah atau tidak, tergantung prefektur."},
+        "es": {"name": "Centro de Consulta y Apoyo para Mujeres",
+               "description": "Centro público en cada prefectura: consulta, protección temporal, envío a refugios privados, "
+                              "ayuda con trabajo y vivienda. Hay intérprete o no según la prefectura."},
+        "pt-br": {"name": "Centro de Atendimento e Apoio à Mulher",
+                  "description": "Centro público em cada província: atendimento, proteção temporária, encaminhamento a abrigos "
+                                 "privados, ajuda com trabalho e moradia. Ter intérprete ou não depende da província."},
+    },
+    "かながわ・女のスペース みずら": {
+        "ja": {"description": "女性のための相談室とシェルター。"},
+        "vi": {"name": "Mizura (Không gian phụ nữ Kanagawa)", "description": "Phòng tư vấn và nhà tạm lánh cho phụ nữ."},
+        "zh-hans": {"name": "Mizura（神奈川女性空间）", "description": "为女性提供咨询室和庇护所。"},
+        "fil": {"name": "Mizura (Kanagawa Women's Space)", "description": "Silid para sa payo at mga shelter para sa kababaihan."},
+        "th": {"name": "มิซึระ (พื้นที่ของผู้หญิงคานางาวะ)", "description": "ห้องให้คำปรึกษาและบ้านพักสำหรับผู้หญิง"},
+        "id": {"name": "Mizura (Ruang Perempuan Kanagawa)", "description": "Ruang konseling dan rumah aman untuk perempuan."},
+        "es": {"name": "Mizura (Espacio de Mujeres de Kanagawa)", "description": "Sala de consulta y refugios para mujeres."},
+        "pt-br": {"name": "Mizura (Espaço das Mulheres de Kanagawa)", "description": "Sala de atendimento e abrigos para mulheres."},
+    },
+    "労働基準監督署・都道府県労働局": {
+        "ja": {"description": "各都道府県で労働法を守らせる役所。人身取引の被害者に気づく役割も。外国人労働者の窓口がある署もあります。"},
+        "vi": {"name": "Văn phòng thanh tra tiêu chuẩn lao động",
+               "description": "Cơ quan bảo đảm luật lao động ở mỗi tỉnh; cũng có nhiệm vụ nhận ra nạn nhân buôn bán người. "
+                              "Một số nơi có quầy cho lao động nước ngoài."},
+        "zh-hans": {"name": "劳动基准监督署",
+                    "description": "在各都道府县执行劳动法，也负责发现人口贩卖受害者。部分监督署设有外国劳动者窗口。"},
+        "fil": {"name": "Labour Standards Inspection Offices",
+                "description": "Nagpapatupad ng batas sa paggawa sa bawat prefecture; tumutulong ding makita ang mga biktima "
+                               "ng trafficking. May desk para sa dayuhang manggagawa ang ilang opisina."},
+        "th": {"name": "สำนักงานตรวจมาตรฐานแรงงาน",
+               "description": "ดูแลให้ทำตามกฎหมายแรงงานในทุกจังหวัด และช่วยค้นหาผู้เสียหายจากการค้ามนุษย์ "
+                              "บางแห่งมีช่องบริการสำหรับแรงงานต่างชาติ"},
+        "id": {"name": "Kantor Pengawas Standar Ketenagakerjaan",
+               "description": "Menegakkan hukum ketenagakerjaan di setiap prefektur; juga membantu mengenali korban perdagangan "
+                              "orang. Beberapa kantor punya loket untuk pekerja asing."},
+        "es": {"name": "Oficinas de Inspección de Normas Laborales",
+               "description": "Hacen cumplir la ley laboral en cada prefectura; también deben detectar víctimas de trata. "
+                              "Algunas oficinas tienen un mostrador para trabajadores extranjeros."},
+        "pt-br": {"name": "Inspetorias de Normas Trabalhistas",
+                  "description": "Fazem cumprir a lei trabalhista em cada província; também devem identificar vítimas de tráfico. "
+                                 "Algumas têm um balcão para trabalhadores estrangeiros."},
+    },
+    "法務局 人権擁護部": {
+        "ja": {"description": "2015年10月から、人身取引の被害者（男性も）に緊急の宿泊先を用意しています。"},
+        "vi": {"name": "Cục Pháp vụ, Ban Bảo vệ nhân quyền",
+               "description": "Từ tháng 10 năm 2015, lo chỗ ở khẩn cấp cho nạn nhân buôn bán người, cả nam giới."},
+        "zh-hans": {"name": "法务局 人权拥护部",
+                    "description": "自2015年10月起，为人口贩卖受害者（包括男性）安排紧急住宿。"},
+        "fil": {"name": "Legal Affairs Bureaus, Human Rights Department",
+                "description": "Mula Oktubre 2015, pang-emergency na matutuluyan para sa mga biktima ng trafficking, "
+                               "kasama ang mga lalaki."},
+        "th": {"name": "สำนักงานกิจการกฎหมาย ฝ่ายคุ้มครองสิทธิมนุษยชน",
+               "description": "ตั้งแต่เดือนตุลาคม 2015 จัดที่พักฉุกเฉินให้ผู้เสียหายจากการค้ามนุษย์ รวมทั้งผู้ชาย"},
+        "id": {"name": "Biro Urusan Hukum, Departemen Hak Asasi Manusia",
+               "description": "Sejak Oktober 2015, menyediakan tempat menginap darurat untuk korban perdagangan orang, "
+                              "termasuk laki-laki."},
+        "es": {"name": "Oficinas de Asuntos Legales, Departamento de Derechos Humanos",
+               "description": "Desde octubre de 2015, alojamiento de emergencia para víctimas de trata, también hombres."},
+        "pt-br": {"name": "Departamentos de Assuntos Jurídicos, Setor de Direitos Humanos",
+                  "description": "Desde outubro de 2015, hospedagem de emergência para vítimas de tráfico, inclusive homens."},
+    },
+    "性犯罪・性暴力被害者のためのワンストップ支援センター": {
+        "ja": {"description": "性暴力の被害の相談。AV出演契約の取消しや流通の停止の相談も。"},
+        "vi": {"name": "Trung tâm hỗ trợ một cửa cho nạn nhân bạo lực tình dục",
+               "description": "Tư vấn sau khi bị bạo lực tình dục, cả việc hủy hợp đồng đóng phim người lớn và ngăn phát tán."},
+        "zh-hans": {"name": "性犯罪・性暴力受害者一站式支援中心",
+                    "description": "遭受性暴力后的咨询，也帮助解除成人影片合同、阻止传播。"},
+        "fil": {"name": "One-Stop Support Centres para sa biktima ng sekswal na karahasan",
+                "description": "Payo pagkatapos ng sekswal na karahasan, pati pagkansela ng kontrata sa adult video "
+                               "at pagpigil sa pagkalat nito."},
+        "th": {"name": "ศูนย์ช่วยเหลือแบบเบ็ดเสร็จสำหรับผู้เสียหายจากความรุนแรงทางเพศ",
+               "description": "ให้คำปรึกษาหลังถูกกระทำความรุนแรงทางเพศ รวมถึงการยกเลิกสัญญาถ่ายหนังผู้ใหญ่และหยุดการเผยแพร่"},
+        "id": {"name": "Pusat Layanan Terpadu untuk korban kekerasan seksual",
+               "description": "Konsultasi setelah kekerasan seksual, termasuk membatalkan kontrak video dewasa dan "
+                              "menghentikan penyebarannya."},
+        "es": {"name": "Centros de apoyo integral para víctimas de violencia sexual",
+               "description": "Consulta después de violencia sexual, también para anular contratos de vídeos para adultos "
+                              "y detener su difusión."},
+        "pt-br": {"name": "Centros de apoio integrado a vítimas de violência sexual",
+                  "description": "Atendimento após violência sexual, inclusive para cancelar contratos de vídeos adultos "
+                                 "e impedir a divulgação."},
     },
     # Demo entries (demo mode only): translated too, so that the demo shows every language.
     "Demo: migrant workers' consultation": {
