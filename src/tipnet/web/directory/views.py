@@ -4,7 +4,6 @@ from elsewhere and work without JavaScript; staff pages edit services, capacity,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -37,10 +36,12 @@ from tipnet.web.directory.forms import (
 from tipnet.web.directory.models import SERVICE_LANGUAGES, Kind, Service, Sex, service_language
 from tipnet.web.directory.prefectures import PREFECTURES
 from tipnet.web.directory.selectors import (
+    NO_PUBLIC_SHELTER_FOR_MEN,
     SearchFilters,
+    SearchOutcome,
     directory_gaps,
+    search_outcome,
     service_public,
-    service_search,
     services_editable,
 )
 
@@ -105,54 +106,6 @@ def _search(request: HttpRequest) -> tuple[SearchForm, list[str], SearchFilters 
     if problems or not request.GET:
         return form, problems, None
     return form, problems, form.filters()
-
-
-# Stable codes of the search notices (services.json "notices"; docs/directory.md).
-NO_PUBLIC_SHELTER_FOR_MEN = "no_public_shelter_for_men"
-NO_SERVICE_FITS = "no_service_fits"
-LANGUAGE_NEAR_MISSES = "language_near_misses"
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A message the search shows above or instead of its results; the same on the page and in
-    services.json, where partners' sites key on the stable ``code``."""
-
-    code: str
-    text: str
-    title: str = ""  # a heading over the services the notice is about, if the page has one
-
-
-@dataclass
-class SearchOutcome:
-    results: list[Service]
-    # Services that fit except for the language ("ask for an interpreter"), when none fits in full.
-    near_misses: list[Service]
-    notices: list[Notice]
-
-
-def search_outcome(filters: SearchFilters) -> SearchOutcome:
-    """The search and what to tell the person about it; one place for the page and the JSON."""
-    results = service_search(filters)
-    near_misses = service_search(filters, with_language=False) if not results and filters.language else []
-    notices = []
-    men_shelter = filters.kind == Kind.SHELTER and filters.sex == Sex.MALE
-    if men_shelter and not any(
-        filters.prefecture and filters.prefecture.code in s.prefectures for s in results + near_misses
-    ):
-        notices.append(Notice(NO_PUBLIC_SHELTER_FOR_MEN, _(
-            "There is no public shelter for men in Japan. The Legal Affairs Bureau can arrange emergency lodging "
-            "for male victims, and some organisations help: call one of the services below or the police (110)."
-        )))
-    if not results:
-        notices.append(Notice(NO_SERVICE_FITS, _("No service fits all your choices.")))
-    if near_misses:
-        notices.append(Notice(
-            LANGUAGE_NEAR_MISSES, _("You can ask them for an interpreter."),
-            title=_("Services that fit but may not speak your language"),
-        ))
-    return SearchOutcome(results, near_misses, notices)
-
 
 
 @require_GET
