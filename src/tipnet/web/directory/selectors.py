@@ -97,10 +97,11 @@ def search_outcome(filters: SearchFilters) -> SearchOutcome:
     if men_shelter and not any(
         filters.prefecture and filters.prefecture.code in s.prefectures for s in results + near_misses
     ):
+        # The same msgid as the page (directory/search.html), where 110 is a tap-to-call link.
         notices.append(Notice(NO_PUBLIC_SHELTER_FOR_MEN, _(
             "There is no public shelter for men in Japan. The Legal Affairs Bureau can arrange emergency lodging "
-            "for male victims, and some organisations help: call one of the services below or the police (110)."
-        )))
+            "for male victims, and some organisations help: call one of the services below or the police (%(number)s)."
+        ) % {"number": "110"}))
     if not results:
         notices.append(Notice(NO_SERVICE_FITS, _("No service fits all your choices.")))
     if near_misses:

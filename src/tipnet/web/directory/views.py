@@ -120,8 +120,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form, "problems": problems, "filters": filters, "results": outcome.results,
             "relaxed": outcome.near_misses, "searched": filters is not None,
-            # The page writes "none fits" and the near-miss heading in place; the notices above the list:
-            "notices": [n for n in outcome.notices if n.code == NO_PUBLIC_SHELTER_FOR_MEN],
             "men_shelter_gap": any(n.code == NO_PUBLIC_SHELTER_FOR_MEN for n in outcome.notices),
             "leaflet_query": leaflet_query,
         },
