@@ -264,7 +264,7 @@ def test_directory_text_with_markup_is_refused(organisations, staff) -> None:  #
     with pytest.raises(DirectoryError, match="Plain text only"):
         service_create(actor=staff[Role.ORG_ADMIN], organisation=organisations["ngo"], data={
             "name": "Shelter", "kinds": ["shelter"], "sexes": ["female"], "residence": ["regular"],
-            "nationwide": True, "description": {"en": "Call us </script><script>alert(1)</script>"}})
+            "nationwide": True, "texts": {"en": {"description": "Call us </script><script>alert(1)</script>"}}})
     assert not Service.objects.exists()
     ok = make_service(organisations["ngo"], eligibility_note="Ages < 18 and > 12 welcome")
     assert ok.pk
@@ -273,7 +273,7 @@ def test_directory_text_with_markup_is_refused(organisations, staff) -> None:  #
 def test_services_json_holds_no_markup_even_for_old_rows(organisations) -> None:  # type: ignore[no-untyped-def]
     service = make_service(organisations["ngo"], nationwide=True)
     # A row saved before the check existed (save() without full_clean).
-    Service.objects.filter(pk=service.pk).update(name="<b>Shelter</b>", hours="<img src=x onerror=alert(1)>")
+    Service.objects.filter(pk=service.pk).update(name="<b>Shelter</b>", texts={"en": {"hours": "<img src=x onerror=alert(1)>"}})
     response = Client().get("/en/help/services.json")
     assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
     assert "<" not in response.content.decode() and ">" not in response.content.decode()

