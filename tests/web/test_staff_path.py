@@ -4,6 +4,7 @@ saved screening page. Driven through HTTP; each test fails without its fix."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -93,3 +94,141 @@ def test_a_wrong_password_never_reaches_the_code_step(carla: User) -> None:
     assert response.status_code == 400 and REUSED not in response.content.decode()
     # Without the password step, the code page sends back to the sign-in.
     assert client.post(url("accounts:otp"), {"code": code})["Location"].startswith(url("accounts:login"))
+
+
+# --------------------------------------------------------------------------- triage indicators
+
+
+@pytest.fixture
+def report(operator):  # type: ignore[no-untyped-def]
+    from tests.web.test_report_line import submit
+    from tipnet.web.report.models import Report
+
+    submit(Client(), lang="vi")
+    return Report.objects.get()
+
+
+def _operator_page(operator, report, lang: str = "en") -> str:  # type: ignore[no-untyped-def]
+    from tests.web.conftest import keyed_client
+
+    return keyed_client(operator).get(url("report:report", report.pk, lang=lang)).content.decode()
+
+
+def test_triage_offers_the_catalogues_indicators_as_checkboxes(operator, report) -> None:  # type: ignore[no-untyped-def]
+    from tipnet.core.screening import default_catalogue
+
+    catalogue = default_catalogue()
+    page = _operator_page(operator, report, lang="ja")
+    triage = page.split('id="triage-form"', 1)[1].split("</form>", 1)[0]
+    boxes = re.findall(r'<input type="checkbox" name="indicators" value="([A-Z0-9_]+)"', triage)
+    assert sorted(boxes) == sorted(catalogue.indicators)
+    # Grouped by dimension, labelled in the operator's language.
+    for dim in catalogue.dimensions:
+        assert f'id="indicators-{dim}"' in triage
+    assert catalogue.indicator_label("CD_DOC_CONFISCATION", "ja") in triage
+    assert catalogue.text("dimensions", "CD", "ja") in triage
+    # The filter works with JavaScript only; without it the whole list is there.
+    assert 'id="indicator-filter"' in triage and "indicator-filter.js" in page
+    assert 'name="indicators" type="text"' not in triage and 'type="text" name="indicators"' not in triage
+
+
+def test_ticked_indicators_are_saved_and_confirmed(operator, report) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.conftest import keyed_client
+
+    client = keyed_client(operator)
+    response = client.post(url("report:report", report.pk), {
+        "action": "triage", "status": "triaged", "kind": "labour",
+        "indicators": ["DR_JOB_NATURE", "CD_DOC_CONFISCATION"],
+    }, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Triage saved: Triaged, Forced labour, 2 indicators." in page
+    report.refresh_from_db()
+    assert report.indicators == ["CD_DOC_CONFISCATION", "DR_JOB_NATURE"]
+    assert 'value="CD_DOC_CONFISCATION" checked' in page and 'value="DR_JOB_NATURE" checked' in page
+    # The message is shown once.
+    assert "Triage saved" not in client.get(url("report:report", report.pk)).content.decode()
+
+
+@pytest.mark.parametrize("posted", [["passport, wages"], ["DR_JOB_NATURE", "DR_MADE_UP"], ["Tanaka hits her"]])
+def test_an_unknown_indicator_is_refused_and_nothing_is_saved(operator, report, posted: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.conftest import keyed_client
+
+    response = keyed_client(operator).post(url("report:report", report.pk), {
+        "action": "triage", "status": "closed", "kind": "labour", "indicators": posted,
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Not indicator ids of the screening catalogue" in page and 'id="indicators-error"' in page
+    assert "Triage saved" not in page
+    report.refresh_from_db()
+    assert (report.status, report.indicators, report.closed_at) == ("new", [], None)
+
+
+def test_words_from_before_the_list_stay_visible_and_can_become_a_note(operator, report) -> None:  # type: ignore[no-untyped-def]
+    """Migration 0004 keeps what it cannot map; the page shows it and an operator moves it into an
+    encrypted internal note (and out of the clear column)."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.web.conftest import keyed_client
+    from tests.web.test_report_line import _database_text
+    from tipnet.web.report.models import Report
+
+    migration = importlib.import_module("tipnet.web.report.migrations.0004_triage_indicators_map_free_text")
+    Report.objects.filter(pk=report.pk).update(indicators=["passport, wages", "cd_doc_confiscation"])
+    migration.map_indicators(apps, None)
+    report.refresh_from_db()
+    assert report.indicators == ["CD_DOC_CONFISCATION"] and report.indicators_unmapped == ["passport", "wages"]
+    page = _operator_page(operator, report)
+    unmapped = page.split('id="unmapped-indicators"', 1)[1].split("</div>", 1)[0]
+    assert "<li>passport</li>" in unmapped and "<li>wages</li>" in unmapped
+    client = keyed_client(operator)
+    response = client.post(url("report:report", report.pk), {"action": "unmapped_to_note"}, follow=True)
+    page = response.content.decode()
+    assert "The earlier indicator notes are now an internal note." in page
+    notes = page.split('id="notes"', 1)[1].split("</ul>", 1)[0]
+    assert "passport, wages" in notes
+    report.refresh_from_db()
+    assert report.indicators_unmapped == [] and report.indicators == ["CD_DOC_CONFISCATION"]
+    assert "passport, wages" not in _database_text()
+    assert client.post(url("report:report", report.pk), {"action": "unmapped_to_note"}).status_code == 400
+
+
+def test_the_forwarded_package_keeps_ids_and_names_them_in_the_pdf(operator, report) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import json
+    import zipfile
+
+    import pypdfium2
+    import pyrage
+
+    from tests.web.conftest import keyed_client
+    from tipnet.web.accounts.models import Organisation
+    from tipnet.web.accounts.roles import OrganisationType
+    from tipnet.web.report.models import ReceiverKey
+
+    police = Organisation.objects.create(name="Gifu Prefectural Police", type=OrganisationType.LAW_ENFORCEMENT)
+    identity = pyrage.x25519.Identity.generate()
+    ReceiverKey.objects.create(organisation=police, recipient=str(identity.to_public()))
+    client = keyed_client(operator)
+    client.post(url("report:report", report.pk), {"action": "triage", "status": "triaged", "kind": "labour",
+                                                  "indicators": ["CD_DOC_CONFISCATION"]})
+    response = client.post(url("report:report", report.pk), {"action": "forward", "recipient": police.pk})
+    package = zipfile.ZipFile(io.BytesIO(pyrage.decrypt(response.content, [identity])))
+    document = json.loads(package.read("report.json"))
+    assert document["indicators"] == ["CD_DOC_CONFISCATION"] and document["language"] == "vi"
+    pdf = pypdfium2.PdfDocument(package.read("report.pdf"))[0].get_textpage().get_text_range()
+    assert "CD_DOC_CONFISCATION" in pdf and "passport" in pdf
+    assert "Language of the report" in pdf and "(Vietnamese)" in pdf, pdf
+
+
+# ----------------------------------------------------------------------- language of a report
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "Vietnamese"), ("ja", "ベトナム語")])
+def test_the_report_page_says_in_which_language_the_reporter_wrote(operator, report, lang: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    page = _operator_page(operator, report, lang=lang)
+    shown = page.split('id="report-language"', 1)[1].split("</dd>", 1)[0]
+    assert '<span lang="vi">Tiếng Việt</span>' in shown and f"({expected})" in shown
