@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.pages import sign_in
+from tests.e2e.pages import sign_in, start_screening
 from tests.e2e.test_report_line import send_report
 from tipnet.core.screening import default_catalogue
 
@@ -58,12 +58,7 @@ def test_operator_ticks_indicators_and_sees_the_confirmation(make_context, tipne
 @pytest.mark.parametrize(("staff_lang", "person_lang"), [("ja", "fil"), ("fil", "ja")])
 def test_saved_screening_shows_everything_in_the_caseworkers_language(page: Page, tipnet_server, screenshots, staff_lang: str, person_lang: str) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "caseworker", DEMO_PASSWORD, tipnet_server.totp("caseworker"))
-    page.goto(f"/{staff_lang}/staff/screening/")
-    page.locator("#id_person_language").select_option(person_lang)
-    page.locator("#id_age").fill("27")
-    page.locator("#id_form").select_option("labour")
-    page.locator("#id_reference").fill(f"E2E-saved-{staff_lang}")
-    page.locator("main form button[type=submit]").click()
+    start_screening(page, staff_lang, person_lang, f"E2E-saved-{staff_lang}")
 
     catalogue = default_catalogue()
     page.locator("input[name=q_W_SAFE_NOW][value=yes]").check()
