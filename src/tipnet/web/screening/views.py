@@ -214,7 +214,8 @@ def _palermo_rows(palermo: dict[str, object], language: str) -> list[tuple[str, 
     catalogue = default_catalogue()
 
     def facts(group: str, keys: object) -> str:
-        return ", ".join(catalogue.palermo_text(group, str(k), language) for k in (keys or []))  # type: ignore[attr-defined]
+        separator = "、" if language in ("ja", "zh-hans") else ", "
+        return separator.join(catalogue.palermo_text(group, str(k), language) for k in (keys or []))  # type: ignore[attr-defined]
 
     status = {
         "present": _("present"), "absent": _("absent"), "unknown": _("not known"), "yes": _("yes"),
