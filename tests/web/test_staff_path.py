@@ -232,3 +232,20 @@ def test_the_report_page_says_in_which_language_the_reporter_wrote(operator, rep
     page = _operator_page(operator, report, lang=lang)
     shown = page.split('id="report-language"', 1)[1].split("</dd>", 1)[0]
     assert '<span lang="vi">Tiếng Việt</span>' in shown and f"({expected})" in shown
+
+
+def test_only_an_operator_with_the_reports_key_may_move_the_words(operator, report, organisations) -> None:  # type: ignore[no-untyped-def]
+    """A colleague who joined after the report came in cannot read it, so she cannot turn its
+    words into a note either; a caseworker of another organisation does not even see the report."""
+    from tests.web.conftest import keyed_client
+    from tipnet.web.accounts.keys import keyring_create_for
+    from tipnet.web.report.models import Report, ReportNote
+
+    Report.objects.filter(pk=report.pk).update(indicators_unmapped=["passport"])
+    sato = make_staff("sato", organisations["trustee"], Role.HOTLINE_OPERATOR, PASSWORD)
+    keyring_create_for(sato, password=PASSWORD)
+    assert keyed_client(sato).post(url("report:report", report.pk), {"action": "unmapped_to_note"}).status_code == 403
+    outsider = make_staff("kumi", organisations["ngo"], Role.CASEWORKER, PASSWORD)
+    assert keyed_client(outsider).post(url("report:report", report.pk), {"action": "unmapped_to_note"}).status_code == 404
+    report.refresh_from_db()
+    assert report.indicators_unmapped == ["passport"] and not ReportNote.objects.exists()
