@@ -230,14 +230,17 @@ def test_free_text_indicators_are_refused(operator, report) -> None:  # type: ig
                                private_key=keyring_unlock(operator, password=PASSWORD))
 
 
-def test_the_data_migration_drops_stored_free_text(report) -> None:  # type: ignore[no-untyped-def]
+def test_the_data_migration_keeps_free_text_apart_from_the_ids(report) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: 0003 used to drop the words for good; 0004 maps ids and keeps the rest visible
+    (tests/web/test_staff_path.py covers the page)."""
     import importlib
 
-    migration = importlib.import_module("tipnet.web.report.migrations.0003_triage_indicators_catalogue_ids_only")
+    migration = importlib.import_module("tipnet.web.report.migrations.0004_triage_indicators_map_free_text")
     Report.objects.filter(pk=report.pk).update(indicators=["DR_JOB_NATURE", "Tanaka hits her", 5, "CD_DOC_CONFISCATION"])
-    migration.keep_catalogue_ids(apps, None)
+    migration.map_indicators(apps, None)
     report.refresh_from_db()
     assert report.indicators == ["CD_DOC_CONFISCATION", "DR_JOB_NATURE"]
+    assert report.indicators_unmapped == ["Tanaka hits her", "5"]
 
 
 # ------------------------------------------------------------------ 10: bad ids on the operator page
