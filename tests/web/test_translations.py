@@ -45,10 +45,10 @@ KOSOVO = "Kosovo 1999 (Ball et al. 2002)"
 # ...and, per language, words that are genuinely spelt the same (Spanish "no" is "no"; these
 # language names are written the same in Filipino and Portuguese).
 SAME_WORD_IN = {
-    "es": {"no", "No", KOSOVO},
+    "es": {"no", "No", "No.", KOSOVO},
     # Filipinos say "website" and "report" (translation review, December 2026); Indonesian "Status".
     "fil": {"Filipino (Tagalog)", "Thai", "Nepali", "Khmer", "Bengali", "Sinhala", KOSOVO,
-            "Website", "website", "Report", "Report %(n)s"},
+            "Website", "website", "Report", "Report %(n)s", "Filipino"},
     "id": {"Status"},
     "pt_BR": {"Bengali", "E-mail", "e-mail", KOSOVO},
 }
