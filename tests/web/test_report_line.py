@@ -22,7 +22,14 @@ from tipnet.web.accounts.keys import keyring_create_for, keyring_unlock
 from tipnet.web.accounts.models import AuditEvent, Organisation
 from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.report import ratelimit, services
-from tipnet.web.report.models import Forwarding, ReceiverKey, Report, ReportAccess, ReportFile, ReportMessage
+from tipnet.web.report.models import (
+    Forwarding,
+    ReceiverKey,
+    Report,
+    ReportAccess,
+    ReportFile,
+    ReportMessage,
+)
 
 PASSWORD = "correct horse battery 9"
 SECRET_TEXT = "Mr Tanaka keeps our passports at the Gifu sewing factory"

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tipnet.core.receipts import ReceiptFormatError, receipt_normalise
-from tipnet.web.public.errors import SummaryEntry, error_summary
 from tipnet.web.accounts import grants
 from tipnet.web.accounts.access import staff_view
 from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import OrganisationType
+from tipnet.web.public.errors import SummaryEntry, error_summary
 from tipnet.web.report import ratelimit, services
 from tipnet.web.report.access import (
     access_channel,
@@ -44,7 +44,13 @@ from tipnet.web.report.forms import (
 )
 from tipnet.web.report.labels import prefecture_label, triage_labels, victims_label
 from tipnet.web.report.models import Channel, Report
-from tipnet.web.report.once import AlreadySent, TokenInvalid, once_token_digest, once_token_new, once_token_spent
+from tipnet.web.report.once import (
+    AlreadySent,
+    TokenInvalid,
+    once_token_digest,
+    once_token_new,
+    once_token_spent,
+)
 from tipnet.web.report.questionnaire import add_channel_fields, extra_answers, parse_questions
 from tipnet.web.report.selectors import inbox
 
