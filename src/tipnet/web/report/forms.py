@@ -116,9 +116,20 @@ class ReplyForm(forms.Form):
 class StaffMessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Own ids: the report page shows this form and NoteForm, both with a "body" field, and two
+        # id="id_body" made the "Internal note" label focus the message to the reporter. Only the
+        # ids change (not the field names the page posts).
+        kwargs.setdefault("auto_id", "id_message_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
 
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("Internal note (never shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "id_note_%s")  # see StaffMessageForm
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class TriageForm(forms.Form):
