@@ -49,7 +49,7 @@ def png_bytes() -> bytes:
 
 def axe_serious(page: Page) -> list[dict]:
     if not AXE.exists():
-        required("browser", f"axe-core is not installed ({AXE}); run `npm ci` in the repository")
+        required("browser", f"the accessibility (axe) checks need axe-core ({AXE}): run `npm ci` in the repository")
     page.evaluate(AXE.read_text(encoding="utf-8"))
     violations = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
