@@ -395,3 +395,17 @@ def test_an_unreachable_database_gives_503_with_retry_after(operator) -> None:  
     body = response.content.decode()
     assert '<html lang="id">' in body and 'id="error-saved"' in body
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(("params", "target"), [({"age": "old"}, "#id_age"), ({"sex": "robot"}, "#id_sex")])
+def test_directory_search_errors_are_summarised_at_the_top(db, params: dict, target: str) -> None:  # type: ignore[no-untyped-def]
+    response = Client().get(url("directory:search", lang="fil"), params)
+    assert response.status_code == 400
+    before_heading = _main(response.content.decode()).split("<h1>", 1)[0]
+    assert 'id="error-summary"' in before_heading and f'<a href="{target}">' in before_heading
+
+
+def test_directory_search_unknown_filter_is_in_the_summary(db) -> None:  # type: ignore[no-untyped-def]
+    response = Client().get(url("directory:search"), {"colour": "red"})
+    before_heading = _main(response.content.decode()).split("<h1>", 1)[0]
+    assert 'id="error-summary"' in before_heading and "Unknown filter: colour" in before_heading
