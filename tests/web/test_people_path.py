@@ -409,3 +409,20 @@ def test_directory_search_unknown_filter_is_in_the_summary(db) -> None:  # type:
     response = Client().get(url("directory:search"), {"colour": "red"})
     before_heading = _main(response.content.decode()).split("<h1>", 1)[0]
     assert 'id="error-summary"' in before_heading and "Unknown filter: colour" in before_heading
+
+
+def test_a_busy_server_refuses_the_whole_send_as_it_says(operator, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """"The server is busy ... nothing was stored" must stay true: a busy decoder is not a bad
+    file, so the report is not sent without the photo."""
+    monkeypatch.setattr(attachments, "DECODE_WAIT_SECONDS", 0.1)
+    client = Client()
+    token = token_of(fresh_report_form(client))
+    assert attachments._decoding.acquire(timeout=5)
+    try:
+        response = send(client, token, files=[png()])
+    finally:
+        attachments._decoding.release()
+    assert response.status_code == 400 and "The server is busy" in response.content.decode()
+    assert not Report.objects.exists() and not SpentFormToken.objects.exists()
+    assert send(client, token, files=[png()]).status_code == 200
+    assert Report.objects.get().files.count() == 1

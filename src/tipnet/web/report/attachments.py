@@ -59,6 +59,11 @@ class AttachmentError(ValueError):
     """A file that cannot be accepted; the message is translated."""
 
 
+class AttachmentBusy(AttachmentError):
+    """Not the file's fault: the server is decoding other images. The whole send is refused (and
+    says "nothing was stored"), rather than sending the report without a good photo."""
+
+
 @dataclass(frozen=True)
 class CleanFile:
     data: bytes
@@ -129,7 +134,7 @@ def _reencode(image: Image.Image) -> CleanFile:
         if image.width * image.height > MAX_PIXELS:
             raise too_large
     if not _decoding.acquire(timeout=DECODE_WAIT_SECONDS):
-        raise AttachmentError(_("The server is busy. Please wait a minute and send again; nothing was stored."))
+        raise AttachmentBusy(_("The server is busy. Please wait a minute and send again; nothing was stored."))
     try:
         image.load()  # the one decode
         # Read after loading: Pillow's TIFF reader turns the image upright itself while loading.

@@ -30,7 +30,12 @@ from tipnet.web.report.access import (
     access_report_file,
     access_staff_entry,
 )
-from tipnet.web.report.attachments import MAX_FILES, AttachmentError, clean_attachment
+from tipnet.web.report.attachments import (
+    MAX_FILES,
+    AttachmentBusy,
+    AttachmentError,
+    clean_attachment,
+)
 from tipnet.web.report.forms import (
     ChannelForm,
     ForwardForm,
@@ -98,6 +103,8 @@ def _clean_files(request: HttpRequest, keep_as_given: bool) -> tuple[list, list[
             continue
         try:
             cleaned.append(clean_attachment(data=upload.read(), keep_as_given=keep_as_given))
+        except AttachmentBusy:
+            raise  # the whole send waits for a quieter moment; nothing is stored
         except AttachmentError as error:
             refused.append(RefusedFile(name, str(error)))
     # Names are kept only inside the sealed metadata, and reduced to a neutral one.
