@@ -82,7 +82,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     unavailable = isinstance(failure, UNAVAILABLE)
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     with translation.override(language):
-        html = loader.get_template("errors/server_error.html").render({
+        html = loader.get_template("500.html").render({
             "unavailable": unavailable, "language": language, "bidi": translation.get_language_bidi(),
         })
     response = HttpResponse(html, status=503 if unavailable else 500)
