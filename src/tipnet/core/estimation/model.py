@@ -24,6 +24,7 @@ from scipy.special import ndtri
 
 from .bootstrap import DEFAULT_ALPHA, BootstrapResult, Cancelled, run_bootstrap
 from .design import term_name
+from .estimable import check_estimable
 from .existence import OK, check_model, describe_code
 from .fit import ModelFit, fit_model
 from .results import MSEResult, Note, SparseDataWarning
@@ -112,6 +113,7 @@ class MSEModel:
             raise ValueError("pthresh must be between 0 and 1")
         if ntop is not None and ntop < 1:
             raise ValueError("ntop must be at least 1")
+        check_estimable(table)  # NotEstimable (a TableError): no model can answer, say why
         self.table = table
         self.method = method
         self.pthresh = pthresh
