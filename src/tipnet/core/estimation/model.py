@@ -198,7 +198,7 @@ class MSEModel:
             alpha = tuple(sorted({*DEFAULT_ALPHA, half, 1.0 - half}))
             boot = run_bootstrap(
                 y, fit.estimate, estimator, nboot=nboot, seed=seed, alpha=alpha, progress=progress,
-                cancelled=cancelled,
+                cancelled=cancelled, order=table.canonical_order(),
             )
         result = _build_result(
             table, self.method, options, fit, steps, ranking, boot, conf_level, main

@@ -217,6 +217,21 @@ class CaptureTable:
         """Counts of the ``2**k - 1`` observable cells, in bitmask order 1, 2, ..., 2**k - 1."""
         return self.counts[1:]
 
+    def canonical_order(self) -> np.ndarray:
+        """Cells ``1 .. 2**k - 1`` rearranged as if the lists were sorted by name.
+
+        ``cell_counts[canonical_order()]`` is the same vector for the same data whatever the order
+        of the list columns (a table file, or records, whose lists come sorted). The bootstrap draws
+        its samples in this order so that the same data and seed give the same interval.
+        """
+        k = self.k_lists
+        rank = sorted(range(k), key=lambda i: self.lists[i])  # canonical bit j is list rank[j]
+        canon = np.arange(1, 2**k)
+        original = np.zeros_like(canon)
+        for j, i in enumerate(rank):
+            original |= ((canon >> j) & 1) << i
+        return original - 1
+
     def list_totals(self) -> dict[str, int]:
         """Number of people on each list (whether or not also on others)."""
         masks = np.arange(2**self.k_lists)
