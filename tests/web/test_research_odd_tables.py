@@ -75,3 +75,30 @@ def test_an_excel_table_no_model_can_answer_is_refused(researcher_client) -> Non
     assert response.status_code == 400
     assert "No one appears on more than one of the 2 lists" in response.content.decode()
     assert not EstimateRun.objects.exists()
+
+
+def test_a_degenerate_bca_shows_the_percentile_interval(researcher_client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from tests.core.estimation.test_degenerate_bca import ONE_SIDED
+    from tests.web.research_support import run_worker
+
+    upload = SimpleUploadedFile("one-sided.csv", ONE_SIDED.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = researcher_client.post(url("research:estimate"), {"table": upload, "method": "stepwise", "nboot": 200, "seed": 1})
+    assert response.status_code == 302
+    run_worker()
+    run = EstimateRun.objects.get()
+    assert run.result["bootstrap_interval"] == "percentile"
+    body = html.unescape(researcher_client.get(response["Location"]).content.decode())
+    assert 'id="percentile"' in body and 'id="bca"' not in body
+    assert "Percentile bootstrap 95% interval (BCa degenerate, see the warnings)" in body
+    assert "The BCa interval cannot be quoted (94% of the replicates fall below the estimate)" in body
+
+
+def test_the_page_groups_thousands(researcher_client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.research_support import run_worker
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = researcher_client.post(url("research:estimate"), {"example": "UKdat_5", "method": "stepwise", "nboot": 0, "seed": 1})
+    run_worker()
+    body = researcher_client.get(response["Location"]).content.decode()
+    assert '<dd id="observed">2,744</dd>' in body and '<dd id="estimate">11,313</dd>' in body

@@ -109,6 +109,12 @@ def estimate(
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(result.summary())
+    if not result.interval_usable:
+        # Never a zero-width or undefined interval with exit code 0: a script must notice.
+        click.echo("Error: the bootstrap gave no usable interval (neither BCa nor percentile); "
+                   "do not publish this estimate. Check the table, or use more replicates.",
+                   err=True)
+        raise click.exceptions.Exit(1)
 
 
 class _progress:
