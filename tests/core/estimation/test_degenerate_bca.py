@@ -15,7 +15,6 @@ import pytest
 from tests.cli.test_estimate_cli import run, write
 from tests.core.estimation._shared import table
 from tipnet.core.estimation import CaptureTable, estimate
-from tipnet.core.estimation.bootstrap import BootstrapResult
 
 # Three lists, sparse: with seed 1 and 200 replicates, 94 % of the replicates fall below the
 # estimate (found by a search over random small tables).
