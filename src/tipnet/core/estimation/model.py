@@ -39,6 +39,7 @@ from .selection import (
     stepwise,
 )
 from .table import CaptureTable
+from .threads import single_blas_thread
 
 __all__ = ["METHODS", "MSEModel", "estimate"]
 
@@ -122,6 +123,7 @@ class MSEModel:
         if method == "bic":
             self.maxorder = check_bic_options(table.k_lists, maxorder)
 
+    @single_blas_thread
     def fit(
         self,
         *,
