@@ -84,9 +84,13 @@ def containment(k: int) -> np.ndarray:
     return c
 
 
+@lru_cache(maxsize=16)
 def _halves(k: int) -> tuple[int, np.ndarray, np.ndarray]:
     low = k // 2
-    return low, containment(low).astype(np.float64), containment(k - low).astype(np.float64)
+    c_low, c_high = containment(low).astype(np.float64), containment(k - low).astype(np.float64)
+    c_low.setflags(write=False)
+    c_high.setflags(write=False)
+    return low, c_low, c_high
 
 
 def subset_sums(values: np.ndarray, k: int) -> np.ndarray:

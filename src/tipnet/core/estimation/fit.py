@@ -63,7 +63,7 @@ def poisson_newton(
         the log-likelihood), and the number of iterations. Non-convergence happens when the MLE
         does not exist (parameters drift to minus infinity); callers check existence first.
     """
-    dot, tdot, gram = _operations(x)
+    dot, tdot, gram, tdot_gram = _operations(x)
     if beta0 is None:
         mu = y + 0.1
         z = np.log(mu) + (y - mu) / mu
@@ -77,8 +77,7 @@ def poisson_newton(
     mu = np.exp(eta)
     ll = y @ eta - mu.sum()
     for iteration in range(1, max_iter + 1):
-        grad = tdot(y - mu)
-        hess = gram(mu)
+        grad, hess = tdot_gram(y - mu, mu)
         step = _solve(hess, grad)
         decrement = grad @ step
         t = 1.0
@@ -99,18 +98,21 @@ def poisson_newton(
     return beta, mu, False, max_iter
 
 
-Operations = tuple[
-    Callable[[np.ndarray], np.ndarray],
-    Callable[[np.ndarray], np.ndarray],
-    Callable[[np.ndarray], np.ndarray],
-]
+Vector = Callable[[np.ndarray], np.ndarray]
+Operations = tuple[Vector, Vector, Vector, Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]]
 
 
 def _operations(x: np.ndarray | ZetaDesign) -> Operations:
-    """``x @ beta``, ``x.T @ v`` and ``x.T @ diag(w) @ x`` for a dense or a transform design."""
+    """``x @ beta``, ``x.T @ v``, ``x.T @ diag(w) @ x``, and the last two at once, for a dense
+    or a transform design."""
     if isinstance(x, ZetaDesign):
-        return x.dot, x.tdot, x.gram
-    return (lambda beta: x @ beta), (lambda v: x.T @ v), (lambda w: (x.T * w) @ x)
+        return x.dot, x.tdot, x.gram, x.tdot_gram
+    return (
+        (lambda beta: x @ beta),
+        (lambda v: x.T @ v),
+        (lambda w: (x.T * w) @ x),
+        (lambda v, w: (x.T @ v, (x.T * w) @ x)),
+    )
 
 
 #: From this many lists the fit works on the design through subset-sum transforms
@@ -150,6 +152,14 @@ class ZetaDesign:
 
     def gram(self, w: np.ndarray) -> np.ndarray:
         return self._supersets(w)[self.pairs]
+
+    def tdot_gram(self, v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``tdot(v)`` and ``gram(w)`` with one batched transform (a Newton step needs both)."""
+        out = np.zeros((2, 2**self.k))
+        out[0, self.cells] = v
+        out[1, self.cells] = w
+        sums = superset_sums(out, self.k)
+        return sums[0, self.terms], sums[1, self.pairs]
 
 
 def kept_cells(k: int, empty: tuple[int, ...]) -> np.ndarray:
