@@ -92,6 +92,8 @@ def test_a_degenerate_bca_shows_the_percentile_interval(researcher_client, djang
     assert 'id="percentile"' in body and 'id="bca"' not in body
     assert "Percentile bootstrap 95% interval (BCa degenerate, see the warnings)" in body
     assert "The BCa interval cannot be quoted (94% of the replicates fall below the estimate)" in body
+    csv_text = researcher_client.get(url("research:run_csv", run.pk)).content.decode()
+    assert "bootstrap_interval,percentile" in csv_text and "percentile_low," in csv_text
 
 
 def test_the_page_groups_thousands(researcher_client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

@@ -282,6 +282,7 @@ def estimate_result_csv(run: EstimateRun) -> str:
     for key in (
         "observed", "estimate", "dark_figure", "conf_level", "ci_low", "ci_high",
         "bca_low", "bca_high", "bca_low_mc_se", "bca_high_mc_se",
+        "percentile_low", "percentile_high", "bootstrap_interval",
     ):
         if key in result:
             writer.writerow([key, result[key]])
