@@ -188,6 +188,7 @@ def case_duplicates_check(
 ) -> list[PossibleDuplicate]:
     """The organisation's cases that may be this person (before opening a new case). Each candidate
     shown is audited as a read of that case."""
+    _public_key(organisation)  # the organisation's first case makes its key: before, nothing to find
     org_private = organisation_private(user=actor, private_key=private_key, organisation=organisation)
     found = possible_duplicates(organisation=organisation, content=_complete(content), org_private=org_private,
                                 exclude=exclude)

@@ -193,7 +193,7 @@ def edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(request, "cases/form.html", context, status=409)
     except services.CaseError as error:
         context["error"] = str(error)
-        return render(request, "cases/form.html", context, status=400)
+        return render(request, "cases/form.html", context, status=409 if isinstance(error, services.CaseLocked) else 400)
     return redirect("cases:case", case_id=case.pk)
 
 
