@@ -35,6 +35,7 @@ USERS = [
     ("operator", "Hotline operator (demo)", "Demo Reporting Line Trustee", Role.HOTLINE_OPERATOR),
     ("caseworker", "Caseworker (demo)", "Demo Migrant Support NGO", Role.CASEWORKER),
     ("orgadmin", "Organisation admin (demo)", "Demo Migrant Support NGO", Role.ORG_ADMIN),
+    ("supervisor", "Case supervisor (demo)", "Demo Migrant Support NGO", Role.CASE_SUPERVISOR),
     ("researcher", "Researcher (demo)", "Demo Research Institute", Role.RESEARCHER),
     ("coordinator", "Advocacy coordinator (demo)", "Demo Network Secretariat", Role.COORDINATOR),
 ]
@@ -91,6 +92,10 @@ def demo_load() -> list[DemoLogin]:
     for organisation in organisations.values():
         organisation_key_ensure(organisation=organisation)
     _demo_receiver_key(organisations["Demo Prefectural Police"])
+    from tipnet.web.cases.demo import demo_cases_seed
+
+    demo_cases_seed(organisation=organisations["Demo Migrant Support NGO"],
+                    owner=User.objects.get(username="caseworker"), password=DEMO_PASSWORD)
     from tipnet.web.directory.seed import directory_seed
 
     directory_seed(demo=True)
