@@ -139,7 +139,7 @@ class Consent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["purpose", "given_on", "pk"]
+        ordering = ["given_on", "pk"]
         indexes = [models.Index(fields=["case", "purpose"], name="consent_case_purpose")]
 
     @property

@@ -166,7 +166,8 @@ def case_open(
     _seal_into(case, public_key, _complete(content))
     case.save()
     Consent.objects.bulk_create(
-        Consent(case=case, purpose=purpose, given_on=opened_on, recorded_by=actor) for purpose in sorted(consents)
+        Consent(case=case, purpose=purpose, given_on=opened_on, recorded_by=actor)
+        for purpose in Consent.Purpose.values if purpose in consents
     )
     _add_event(actor=actor, case=case, public_key=public_key, kind=CaseEvent.Kind.INTAKE, occurred_on=opened_on, text="")
     case_tokens_store(case=case, content=_complete(content), org_private=org_private)

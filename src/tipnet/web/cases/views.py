@@ -28,6 +28,7 @@ from tipnet.web.cases.access import (
     visible_sections,
 )
 from tipnet.web.cases.forms import (
+    FIELDS,
     CaseForm,
     ConsentForm,
     DisclosureForm,
@@ -106,24 +107,25 @@ def new_view(request: HttpRequest) -> HttpResponse:
 
 
 def _display(sections: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
-    """(label, value) rows per section, labels translated, codes shown as their names."""
+    """(label, value) rows per section in the form's order, labels translated, codes shown as names."""
     choices = {"sex": v.SEX, "trafficking_status": v.TRAFFICKING_STATUS, "residence_status": v.RESIDENCE_STATUS,
                "recruitment": v.RECRUITMENT, "control": v.CONTROL, "exploitation": v.EXPLOITATION,
                "industry": v.INDUSTRY, "sex_exploitation": v.SEX_EXPLOITATION}
+    short = {"names": _("Names"), "aliases": _("Other names"), "citizenships": _("Citizenships"),
+             "languages": _("Languages")}
     form = CaseForm(sections=frozenset(sections), intake=False)
-    rows: dict[str, list[tuple[str, str]]] = {}
-    for section, values in sections.items():
-        rows[section] = []
-        for name, value in values.items():
-            if name not in form.fields or value in (None, "", []):
-                continue
-            if name in choices:
-                text = ", ".join(v.labels(choices[name], value))
-            elif isinstance(value, list):
-                text = ", ".join(str(item) for item in value)
-            else:
-                text = str(value)
-            rows[section].append((str(form.fields[name].label), text))
+    rows: dict[str, list[tuple[str, str]]] = {section: [] for section in sections}
+    for name, section in FIELDS.items():
+        value = sections.get(section, {}).get(name)
+        if section not in sections or value in (None, "", []):
+            continue
+        if name in choices:
+            text = ", ".join(v.labels(choices[name], value))
+        elif isinstance(value, list):
+            text = ", ".join(str(item) for item in value)
+        else:
+            text = str(value)
+        rows[section].append((str(short.get(name, form.fields[name].label)), text))
     return rows
 
 
