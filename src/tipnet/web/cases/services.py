@@ -30,6 +30,7 @@ from tipnet.web.cases.models import Case, CaseEvent, CaseScreening, CaseTask, Co
 from tipnet.web.cases.sealing import ContentError, content_open, content_seal
 from tipnet.web.cases.selectors import tasks_due
 from tipnet.web.screening.models import ScreeningRecord
+from tipnet.web.screening.services import screening_locked_message
 
 INFORMED_CONSENT = (
     Consent.Purpose.INTERVIEW, Consent.Purpose.PURPOSE_TOLD, Consent.Purpose.DATA_USE_TOLD,
@@ -61,10 +62,8 @@ class ConsentRefused(CaseError):
 
 
 def case_locked_message() -> str:
-    return _(
-        "Your access to your organisation's records is not set up yet. "
-        "It is shared with you at a colleague's next sign-in."
-    )
+    """The same words as for saved screenings: the same organisation key is missing."""
+    return screening_locked_message()
 
 
 def _today() -> datetime.date:
