@@ -7,7 +7,7 @@ from typing import Any
 from tipnet.web.accounts import keys
 from tipnet.web.accounts.models import User
 from tipnet.web.cases import services
-from tipnet.web.cases.models import Case, CaseTask, Consent
+from tipnet.web.cases.models import Case, CaseTask, Consent, Disclosure, Referral
 
 PASSWORD = "correct horse battery 9"
 NAME = "Nguyen Van Thuong"
@@ -56,3 +56,13 @@ def case_row(organisation, *, owner: User) -> tuple[Case, CaseTask, Consent]:  #
     task = CaseTask.objects.create(case=case, assignee=owner, due_on=datetime.date(2026, 1, 9))
     consent = Consent.objects.create(case=case, purpose=Consent.Purpose.POLICE, given_on=datetime.date(2026, 1, 5))
     return case, task, consent
+
+
+def referral_row(case: Case, receiver, *, by: User) -> Referral:  # type: ignore[no-untyped-def]
+    """A proposed referral made directly (nothing sealed), for access tests."""
+    import datetime
+
+    disclosure = Disclosure.objects.create(case=case, recipient=receiver, purpose="referral",
+                                           disclosed_on=datetime.date(2026, 1, 6), disclosed_by=by)
+    return Referral.objects.create(case=case, sender=case.organisation, receiver=receiver, sections=["situation"],
+                                   created_by=by, disclosure=disclosure)

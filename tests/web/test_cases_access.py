@@ -9,29 +9,30 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
-from tests.web.cases_support import NAME, case_row, open_case, unlocked
+from tests.web.cases_support import NAME, case_row, open_case, referral_row, unlocked
 from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tests.web.test_url_access import EXPECTED, _walk
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
-from tipnet.web.cases.models import Case, CaseEvent, CaseTask, Consent
+from tipnet.web.cases.models import Case, CaseEvent, CaseTask, Consent, Referral
 
 CASE_URLS = sorted((name, pattern) for name, pattern in _walk(get_resolver().url_patterns)
-                   if name.startswith("cases:") and "case_id" in pattern.pattern.converters)
+                   if name.startswith("cases:") and {"case_id", "referral_id"} & set(pattern.pattern.converters))
 
 
 @pytest.fixture
 def foreign(organisations):  # type: ignore[no-untyped-def]
     """A case of another organisation, with its task and consent."""
     owner = make_staff("foreign_cw", organisations["other"], Role.CASEWORKER)
-    return case_row(organisations["other"], owner=owner)
+    case, task, consent = case_row(organisations["other"], owner=owner)
+    return case, task, consent, referral_row(case, organisations["trustee"], by=owner)
 
 
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.CASE_SUPERVISOR])
 def test_another_organisations_case_is_not_found_on_every_case_url(role, staff, foreign) -> None:  # type: ignore[no-untyped-def]
-    case, task, consent = foreign
+    case, task, consent, referral = foreign
     client = signed_in_client(staff[role])
-    targets = {"case_id": case.pk, "task_id": task.pk, "consent_id": consent.pk}
+    targets = {"case_id": case.pk, "task_id": task.pk, "consent_id": consent.pk, "referral_id": referral.pk}
     assert CASE_URLS, "the case URLs are found from the resolver"
     for name, pattern in CASE_URLS:
         kwargs = {key: targets[key] for key in pattern.pattern.converters}
@@ -40,18 +41,19 @@ def test_another_organisations_case_is_not_found_on_every_case_url(role, staff, 
         method = EXPECTED[name][0]
         data = {"kind": "note", "occurred_on": "2026-01-06", "text": "x", "title": "t", "due_on": "2026-01-07",
                 "purpose": "police", "given_on": "2026-01-06", "recipient": case.organisation_id, "override": "on",
-                "reason": "forged override from another organisation"}
+                "reason": "forged override from another organisation", "action": "revoke", "sections": ["identity"]}
         response = client.post(address, data) if method == "POST" else client.get(address)
         assert response.status_code == 404, f"{name}: {response.status_code}"
     assert CaseTask.objects.get(pk=task.pk).done_on is None
     assert Consent.objects.get(pk=consent.pk).withdrawn_on is None
     assert CaseEvent.objects.filter(case=case).count() == 0 and Consent.objects.filter(case=case).count() == 1
+    assert Referral.objects.get(pk=referral.pk).state == "proposed" and Referral.objects.count() == 1
     assert not AuditEvent.objects.filter(target_type="case", target_id=str(case.pk)).exists()
 
 
 def test_a_task_or_consent_of_another_case_is_not_reachable_through_ones_own(staff, organisations, foreign) -> None:  # type: ignore[no-untyped-def]
     own, _task, _consent = case_row(organisations["ngo"], owner=staff[Role.CASEWORKER])
-    _case, task, consent = foreign
+    _case, task, consent, _referral = foreign
     client = signed_in_client(staff[Role.CASEWORKER])
     assert client.post(url("cases:task_done", own.pk, task.pk)).status_code == 404
     assert client.post(url("cases:consent_withdraw", own.pk, consent.pk)).status_code == 404

@@ -27,7 +27,8 @@ OPERATORS = frozenset({Role.HOTLINE_OPERATOR})
 # POSTs that answer with a redirect when permitted (Post/Redirect/Get).
 REDIRECTS = {"research:run_cancel", "cases:task_done", "cases:consent_withdraw"}
 # POSTs whose form the check leaves empty: a permitted role gets the clear 400 "bad input" page.
-FORM_POSTS = {"cases:event_add", "cases:task_add", "cases:consent_add", "cases:screening_link", "cases:disclose"}
+FORM_POSTS = {"cases:event_add", "cases:task_add", "cases:consent_add", "cases:screening_link", "cases:disclose",
+              "cases:referral_new", "cases:referral_decide"}
 # Pages that open only with the operator's unlocked key: a session made without the password
 # (as here) gets 403 "key not unlocked" instead of the content; still never 404 for them.
 NEEDS_KEY = {"report:report", "report:file"}
@@ -81,6 +82,10 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "cases:consent_withdraw": ("POST", CASES),
     "cases:screening_link": ("POST", CASES),
     "cases:disclose": ("POST", CASES),
+    "cases:referral_new": ("POST", CASES),
+    "cases:referrals": ("GET", CASES),
+    "cases:referral": ("GET", CASES),  # a referral the NGO sent
+    "cases:referral_decide": ("POST", CASES),
     "directory:help": ("GET", PUBLIC),
     "directory:help_trafficking": ("GET", PUBLIC),
     "directory:help_rights": ("GET", PUBLIC),
@@ -168,10 +173,11 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
         organisation=organisations["ngo"], name="Test shelter", kinds=["shelter"], sexes=["female"],
         residence=["regular"], languages=["en"], prefectures=["13"], beds_total=4, beds_free=1,
     )
-    from tests.web.cases_support import case_row
+    from tests.web.cases_support import case_row, referral_row
 
     case, task, consent = case_row(organisations["ngo"], owner=staff[Role.CASEWORKER])
     return {
+        "referral_id": referral_row(case, organisations["other"], by=staff[Role.CASEWORKER]).pk,
         "case_id": case.pk,
         "task_id": task.pk,
         "consent_id": consent.pk,

@@ -15,13 +15,14 @@ Missing and forbidden look the same: Http404.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from tipnet.web.accounts.access import organisations_where, user_has_role
 from tipnet.web.accounts.grants import confirmed_memberships
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import Role
-from tipnet.web.cases.models import Case, CaseTask, Consent
+from tipnet.web.cases.models import Case, CaseTask, Consent, Referral
 
 CASE_ROLES = (Role.CASEWORKER, Role.CASE_SUPERVISOR)
 IDENTITY = "identity"
@@ -73,6 +74,27 @@ def access_case_consent(*, user: User, case_id: int, consent_id: int) -> Consent
     if consent is None:
         raise Http404
     return consent
+
+
+def access_referral(*, user: User, referral_id: int) -> Referral:
+    """A referral is seen by the case workers of the sending and of the receiving organisation."""
+    access_cases(user=user)
+    mine = case_organisations(user=user)
+    referral = (Referral.objects.filter(pk=referral_id).filter(Q(sender__in=mine) | Q(receiver__in=mine))
+                .select_related("case", "sender", "receiver", "created_by").first())
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def referral_side(*, user: User, referral: Referral) -> str:
+    """"receiver", "sender" (the receiving side wins for a member of both), or Http404."""
+    mine = {o.pk for o in case_organisations(user=user)}
+    if referral.receiver_id in mine:
+        return "receiver"
+    if referral.sender_id in mine:
+        return "sender"
+    raise Http404
 
 
 def is_case_supervisor(*, user: User, organisation: Organisation) -> bool:

@@ -179,3 +179,18 @@ class DisclosureForm(_RecipientForm):
     override = forms.BooleanField(label=_("Override a missing consent (case supervisors only)"), required=False)
     reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+SECTION_CHOICES = [("identity", _("Identity")), ("situation", _("Situation")), ("health", _("Health")),
+                   ("sexual", _("Sexual history"))]
+
+
+class ReferralForm(_RecipientForm):
+    recipient = forms.ModelChoiceField(label=_("Refer to"), queryset=Organisation.objects.none())
+    sections = forms.MultipleChoiceField(label=_("Sections to share"), choices=SECTION_CHOICES,
+                                         widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("Reason for the referral and what the service should know"), required=False,
+                             max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    override = forms.BooleanField(label=_("Override a missing consent (case supervisors only)"), required=False)
+    override_reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=2000,
+                                      widget=forms.Textarea(attrs={"rows": 2}))

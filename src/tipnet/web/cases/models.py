@@ -70,6 +70,7 @@ class CaseEvent(Sealed):
         CONSENT = "consent", _("Consent")
         OVERRIDE = "override", _("Consent overridden")
         DISCLOSURE = "disclosure", _("Disclosure")
+        REFERRAL = "referral", _("Referral")
         STATUS = "status", _("Status changed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -173,3 +174,35 @@ class CaseToken(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "token"], name="unique_case_token")]
         indexes = [models.Index(fields=["token"], name="case_token")]
+
+
+class Referral(Sealed):
+    """A referral of a case to another organisation's service (issue 12; Primero's Transition).
+
+    States: proposed -> accepted | rejected; accepted -> completed; proposed or accepted -> revoked
+    (by the sender or a case supervisor of the sending organisation). The chosen sections are sealed
+    to the **receiving** organisation's public key, so the receiver reads exactly what was shared
+    and the sender's key is never needed there; revocation erases that sealed copy. In clear: both
+    organisations, the state, who and when, and the names of the sections shared."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        COMPLETED = "completed", _("Completed")
+        REVOKED = "revoked", _("Revoked")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    sender = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    receiver = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)
+    sections = models.JSONField(default=list)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["receiver", "state"], name="referral_inbox")]

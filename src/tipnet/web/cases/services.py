@@ -22,11 +22,21 @@ from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.cases.access import (
     SECTIONS,
     case_organisations,
+    is_case_supervisor,
     may_override_consent,
+    referral_side,
     visible_sections,
 )
 from tipnet.web.cases.duplicates import PossibleDuplicate, case_tokens_store, possible_duplicates
-from tipnet.web.cases.models import Case, CaseEvent, CaseScreening, CaseTask, Consent, Disclosure
+from tipnet.web.cases.models import (
+    Case,
+    CaseEvent,
+    CaseScreening,
+    CaseTask,
+    Consent,
+    Disclosure,
+    Referral,
+)
 from tipnet.web.cases.sealing import ContentError, content_open, content_seal
 from tipnet.web.cases.selectors import tasks_due
 from tipnet.web.screening.models import ScreeningRecord
@@ -465,3 +475,101 @@ def case_disclose(
                  target_id=case.pk, recipient=recipient,
                  details={"disclosure": disclosure.pk, "purpose": purpose, "overridden": not consented})
     return disclosure
+
+
+# -------------------------------------------------------------------------------------- referrals
+
+# action -> (the side that may take it, the states it starts from, the state it leads to, audit action)
+REFERRAL_MOVES = {
+    "accept": ("receiver", {Referral.State.PROPOSED}, Referral.State.ACCEPTED, Action.REFERRAL_ACCEPTED),
+    "reject": ("receiver", {Referral.State.PROPOSED}, Referral.State.REJECTED, Action.REFERRAL_REJECTED),
+    "complete": ("receiver", {Referral.State.ACCEPTED}, Referral.State.COMPLETED, Action.REFERRAL_COMPLETED),
+    "revoke": ("sender", {Referral.State.PROPOSED, Referral.State.ACCEPTED}, Referral.State.REVOKED,
+               Action.REFERRAL_REVOKED),
+}
+
+
+@transaction.atomic
+def referral_propose(
+    *,
+    actor: User,
+    case: Case,
+    receiver: Organisation,
+    sections: list[str],
+    reason: str,
+    private_key: bytes | None,
+    override: bool = False,
+    override_reason: str = "",
+) -> Referral:
+    """Refer the case to ``receiver``, sharing the chosen sections sealed to the receiver's key.
+
+    Needs the person's referral consent naming the receiver (or a case supervisor's override):
+    the disclosure is recorded through ``case_disclose``, which refuses without it."""
+    chosen = [s for s in SECTIONS if s in set(sections)]
+    if not chosen or set(sections) - set(SECTIONS):
+        raise CaseError(_("Choose the sections to share."))
+    if set(chosen) - visible_sections(user=actor, case=case):
+        raise CaseError(_("You cannot share a section you cannot see."))
+    if not case_organisations(user=actor) or case.organisation not in case_organisations(user=actor):
+        raise CaseError(_("You cannot refer this case."))
+    if case.is_closed:
+        raise CaseError(_("A closed case cannot be referred."))
+    reason = _text(reason)
+    receiver_key = orgkeys.organisation_key_ensure(organisation=receiver) if receiver.pk != case.organisation_id else None
+    if receiver.pk != case.organisation_id and receiver_key is None:
+        raise CaseError(_("This organisation cannot receive referrals yet: none of its staff has an encryption key."))
+    org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
+    disclosure = case_disclose(actor=actor, case=case, recipient=receiver, purpose=Consent.Purpose.REFERRAL,
+                               override=override, reason=override_reason)
+    assert receiver_key is not None  # case_disclose refused a referral to the case's own organisation
+    content = _complete(_open(case, org_private))
+    referral = Referral(case=case, sender=case.organisation, receiver=receiver, sections=chosen, created_by=actor,
+                        disclosure=disclosure)
+    _seal_into(referral, bytes(receiver_key.public_key), {
+        "reference": case.reference, "reason": reason, "sections": {s: content[s] for s in chosen},
+    })
+    referral.save()
+    _add_event(actor=actor, case=case, public_key=_public_key(case.organisation), kind=CaseEvent.Kind.REFERRAL,
+               occurred_on=_today(), text=f"{receiver.name}: {Referral.State.PROPOSED.label}")
+    audit_record(actor=actor, action=Action.REFERRAL_PROPOSED, organisation=case.organisation, target_type="referral",
+                 target_id=referral.pk, recipient=receiver, details={"case": case.pk, "sections": chosen})
+    return referral
+
+
+@transaction.atomic
+def referral_decide(*, actor: User, referral: Referral, action: str) -> Referral:
+    """Move the referral along its states. The receiving side accepts, rejects and completes; the
+    sending side revokes (the referring caseworker or a case supervisor), which erases the copy
+    sealed to the receiver."""
+    if action not in REFERRAL_MOVES:
+        raise CaseError(_("Choose accept, reject, complete or revoke."))
+    side, starts, target, audit_action = REFERRAL_MOVES[action]
+    locked = Referral.objects.select_for_update().select_related("case", "sender", "receiver").get(pk=referral.pk)
+    if referral_side(user=actor, referral=locked) != side:
+        raise CaseError(_("Only the other organisation can do this."))
+    if side == "sender" and actor.pk != locked.created_by_id and not is_case_supervisor(user=actor, organisation=locked.sender):
+        raise CaseError(_("Only the person who referred or a case supervisor can revoke a referral."))
+    if locked.state not in starts:
+        raise CaseError(_("This referral is %(state)s: this cannot be done any more.") % {"state": locked.get_state_display()})
+    locked.state = target
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    if target == Referral.State.REVOKED:
+        locked.sealed_key, locked.ciphertext = b"", b""
+    locked.save()
+    _add_event(actor=actor, case=locked.case, public_key=_public_key(locked.sender), kind=CaseEvent.Kind.REFERRAL,
+               occurred_on=_today(), text=f"{locked.receiver.name}: {target.label}")
+    audit_record(actor=actor, action=audit_action, organisation=locked.sender, target_type="referral",
+                 target_id=locked.pk, recipient=locked.receiver, details={"case": locked.case_id})
+    return locked
+
+
+def referral_read(*, actor: User, referral: Referral, private_key: bytes | None) -> dict[str, Any]:
+    """What was shared, for the receiving organisation (audited). Nothing once revoked."""
+    if referral_side(user=actor, referral=referral) != "receiver" or referral.state == Referral.State.REVOKED:
+        return {}
+    org_private = organisation_private(user=actor, private_key=private_key, organisation=referral.receiver)
+    content = _open(referral, org_private)
+    audit_record(actor=actor, action=Action.RECORD_READ, organisation=referral.receiver, target_type="referral",
+                 target_id=referral.pk, details={"sections": list(referral.sections)})
+    return content

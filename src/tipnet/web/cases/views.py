@@ -22,9 +22,11 @@ from tipnet.web.cases.access import (
     access_case_consent,
     access_case_task,
     access_cases,
+    access_referral,
     case_organisation,
     case_organisations,
     may_override_consent,
+    referral_side,
     visible_sections,
 )
 from tipnet.web.cases.forms import (
@@ -33,10 +35,11 @@ from tipnet.web.cases.forms import (
     ConsentForm,
     DisclosureForm,
     EventForm,
+    ReferralForm,
     TaskForm,
     form_initial,
 )
-from tipnet.web.cases.models import Case
+from tipnet.web.cases.models import Case, Referral
 from tipnet.web.cases.selectors import cases_visible
 from tipnet.web.screening.models import ScreeningRecord
 from tipnet.web.screening.selectors import screenings_visible
@@ -155,6 +158,8 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         "event_form": EventForm(), "task_form": TaskForm(),
         "consent_form": ConsentForm(organisation=case.organisation),
         "disclosure_form": DisclosureForm(organisation=case.organisation),
+        "referral_form": ReferralForm(organisation=case.organisation),
+        "referrals": case.referrals.select_related("receiver"),
         "may_override": may_override_consent(user=request.user, organisation=case.organisation),
     })
 
@@ -304,3 +309,61 @@ def disclose_view(request: HttpRequest, case_id: int) -> HttpResponse:
     except services.CaseError as error:
         return _message(request, case, str(error), 400)
     return _after(case, "disclosures")
+
+
+@require_POST
+@staff_view(access_case)
+def referral_new_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(user=request.user, case_id=case_id)
+    form = ReferralForm(request.POST, organisation=case.organisation)
+    if not form.is_valid():
+        return _message(request, case, _form_error(form), 400)
+    data = form.cleaned_data
+    try:
+        referral = services.referral_propose(
+            actor=request.user, case=case, receiver=data["recipient"], sections=data["sections"], reason=data["reason"],
+            private_key=current_private_key(request), override=data["override"], override_reason=data["override_reason"])
+    except services.ConsentRefused as error:
+        return _message(request, case, str(error), 403)
+    except services.CaseError as error:
+        return _message(request, case, str(error), 400)
+    return redirect("cases:referral", referral_id=referral.pk)
+
+
+@require_http_methods(["GET"])
+@staff_view(access_cases)
+def referrals_view(request: HttpRequest) -> HttpResponse:
+    mine = case_organisations(user=request.user)
+    related = Referral.objects.select_related("case", "sender", "receiver")
+    return render(request, "cases/referrals.html", {
+        "incoming": related.filter(receiver__in=mine)[:200],
+        "outgoing": related.filter(sender__in=mine)[:200],
+    })
+
+
+@require_http_methods(["GET"])
+@staff_view(access_referral)
+def referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = access_referral(user=request.user, referral_id=referral_id)
+    side = referral_side(user=request.user, referral=referral)
+    context: dict[str, Any] = {"referral": referral, "side": side}
+    if side == "receiver" and referral.state != Referral.State.REVOKED:
+        try:
+            shared = services.referral_read(actor=request.user, referral=referral,
+                                            private_key=current_private_key(request))
+        except services.CaseError as error:
+            context["locked"] = str(error)
+        else:
+            context.update(reason=shared.get("reason", ""), sections=_display(shared.get("sections", {})))
+    return render(request, "cases/referral.html", context)
+
+
+@require_POST
+@staff_view(access_referral)
+def referral_decide_view(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = access_referral(user=request.user, referral_id=referral_id)
+    try:
+        services.referral_decide(actor=request.user, referral=referral, action=request.POST.get("action", ""))
+    except services.CaseError as error:
+        return render(request, "cases/message.html", {"case": None, "message": str(error)}, status=400)
+    return redirect("cases:referral", referral_id=referral.pk)
