@@ -65,3 +65,18 @@ def test_caseworker_opens_a_case_adds_a_task_and_sees_it_due(page: Page, tipnet_
     page.goto(page.url.replace("/en/", "/ja/"))
     expect(page.locator("#section-situation")).to_contain_text("技能実習")
     page.screenshot(path=str(screenshots / "cases-case-ja.png"), full_page=True)
+
+
+def test_legal_aid_reads_and_accepts_the_demo_referral(page: Page, tipnet_server, screenshots) -> None:  # type: ignore[no-untyped-def]
+    """The demo NGO referred a Vietnamese technical intern to the demo legal aid office with his
+    consent; the lawyer reads only the shared sections and accepts."""
+    sign_in(page, "lawyer", DEMO_PASSWORD, tipnet_server.totp("lawyer"))
+    open_menu(page, "Referrals")
+    page.locator("table.referrals a").first.click()
+    expect(page.locator("#referral-state")).to_have_text("Proposed")
+    expect(page.locator("#shared-situation")).to_contain_text("Technical intern (技能実習)")
+    expect(page.locator("#referral-reason")).to_contain_text("lawyer who speaks Vietnamese")
+    expect(page.locator("#shared-health")).to_have_count(0)
+    page.screenshot(path=str(screenshots / "cases-referral-en.png"), full_page=True)
+    page.get_by_role("button", name="Accept").click()
+    expect(page.locator("#referral-state")).to_have_text("Accepted")

@@ -36,6 +36,7 @@ USERS = [
     ("caseworker", "Caseworker (demo)", "Demo Migrant Support NGO", Role.CASEWORKER),
     ("orgadmin", "Organisation admin (demo)", "Demo Migrant Support NGO", Role.ORG_ADMIN),
     ("supervisor", "Case supervisor (demo)", "Demo Migrant Support NGO", Role.CASE_SUPERVISOR),
+    ("lawyer", "Legal aid caseworker (demo)", "Demo Legal Aid Office", Role.CASEWORKER),
     ("researcher", "Researcher (demo)", "Demo Research Institute", Role.RESEARCHER),
     ("coordinator", "Advocacy coordinator (demo)", "Demo Network Secretariat", Role.COORDINATOR),
 ]
@@ -95,7 +96,8 @@ def demo_load() -> list[DemoLogin]:
     from tipnet.web.cases.demo import demo_cases_seed
 
     demo_cases_seed(organisation=organisations["Demo Migrant Support NGO"],
-                    owner=User.objects.get(username="caseworker"), password=DEMO_PASSWORD)
+                    owner=User.objects.get(username="caseworker"), password=DEMO_PASSWORD,
+                    legal_aid=organisations["Demo Legal Aid Office"])
     from tipnet.web.directory.seed import directory_seed
 
     directory_seed(demo=True)

@@ -30,6 +30,7 @@ DEMO_CASES = [
                   ("Ask the supervising organisation for his passport", 5), ("Follow-up meeting", 20)],
         "events": [("meeting", 10, "First meeting with a Vietnamese interpreter; screening done.")],
         "status": "active",
+        "refer": True,
     },
     {
         "content": {
@@ -67,12 +68,14 @@ DEMO_CASES = [
 ]
 
 
-def demo_cases_seed(*, organisation: Organisation, owner: User, password: str) -> int:
-    """Open the demo cases once (none if the organisation has cases). Returns how many were made."""
+def demo_cases_seed(*, organisation: Organisation, owner: User, password: str, legal_aid: Organisation) -> int:
+    """Open the demo cases once (none if the organisation has cases), and refer the first to the
+    demo legal aid office with the person's consent. Returns how many cases were made."""
     if Case.objects.filter(organisation=organisation).exists():
         return 0
     private_key = keyring_unlock(owner, password=password)
     today = timezone.localdate()
+    referred = None
     for spec in sorted(DEMO_CASES, key=lambda s: -int(s["days_ago"])):  # references in date order
         opened = today - datetime.timedelta(days=spec["days_ago"])
         case = services.case_open(actor=owner, organisation=organisation, content=spec["content"],
@@ -85,4 +88,11 @@ def demo_cases_seed(*, organisation: Organisation, owner: User, password: str) -
         if spec["status"] != "active":
             services.case_update(actor=owner, case=case, expected_version=case.version, content={},
                                  status=spec["status"], private_key=private_key)
+        if spec.get("refer"):
+            referred = case
+    assert referred is not None
+    services.consent_record(actor=owner, case=referred, purpose="referral", given_on=today, recipient=legal_aid)
+    services.referral_propose(actor=owner, case=referred, receiver=legal_aid, sections=["identity", "situation"],
+                              reason="demo: unpaid wages and a confiscated passport; he would like a lawyer who "
+                                     "speaks Vietnamese", private_key=private_key)
     return len(DEMO_CASES)
