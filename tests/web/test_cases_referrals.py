@@ -122,3 +122,22 @@ def test_referral_pages_end_to_end_over_http(caseworker, shelter_worker, organis
     assert Referral.objects.get().state == "accepted"
     assert sender.post(url("cases:referral_decide", referral.pk), {"action": "complete"}).status_code == 400
     assert "Accepted" in sender.get(url("cases:referral", referral.pk)).content.decode()
+
+
+def test_offboarding_the_referrer_revokes_her_unanswered_referrals(caseworker, shelter_worker, organisations, staff) -> None:  # type: ignore[no-untyped-def]
+    from tipnet.web.accounts.services import user_offboard
+
+    first, second = open_case(caseworker), open_case(caseworker, name="Le Van Hung")
+    for case in (first, second):
+        _consent(caseworker, case, organisations["other"])
+    waiting = services.referral_propose(actor=caseworker, case=first, receiver=organisations["other"],
+                                        sections=["situation"], reason="", private_key=unlocked(caseworker))
+    answered = services.referral_propose(actor=caseworker, case=second, receiver=organisations["other"],
+                                         sections=["situation"], reason="", private_key=unlocked(caseworker))
+    services.referral_decide(actor=shelter_worker, referral=answered, action="accept")
+    user_offboard(actor=staff[Role.ORG_ADMIN], user=caseworker)
+    waiting.refresh_from_db()
+    answered.refresh_from_db()
+    assert waiting.state == "revoked" and bytes(waiting.ciphertext) == b""
+    assert answered.state == "accepted" and bytes(answered.ciphertext) != b""
+    assert AuditEvent.objects.filter(action="referral.revoked", target_id=str(waiting.pk), details__offboarded=caseworker.pk).exists()

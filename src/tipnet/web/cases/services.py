@@ -564,6 +564,29 @@ def referral_decide(*, actor: User, referral: Referral, action: str) -> Referral
     return locked
 
 
+@transaction.atomic
+def referrals_revoke_of_departed(*, actor: User | None, user: User) -> int:
+    """When ``user`` is offboarded: revoke the referrals she proposed that nobody has answered yet,
+    erasing their sealed copies (Primero r2-3526). Accepted referrals stay: the person may be in the
+    receiving service's care now; a case supervisor of the sender can revoke them. Returns how many."""
+    revoked = 0
+    for referral in Referral.objects.select_for_update().filter(created_by=user, state=Referral.State.PROPOSED).select_related(
+            "case", "sender", "receiver"):
+        referral.state = Referral.State.REVOKED
+        referral.decided_by = actor
+        referral.decided_at = timezone.now()
+        referral.sealed_key, referral.ciphertext = b"", b""
+        referral.save()
+        event = CaseEvent(case=referral.case, kind=CaseEvent.Kind.REFERRAL, occurred_on=_today(), created_by=actor)
+        _seal_into(event, _public_key(referral.sender), {"text": f"{referral.receiver.name}: {Referral.State.REVOKED.label}"})
+        event.save()
+        audit_record(actor=actor, action=Action.REFERRAL_REVOKED, organisation=referral.sender, target_type="referral",
+                     target_id=referral.pk, recipient=referral.receiver,
+                     details={"case": referral.case_id, "offboarded": user.pk})
+        revoked += 1
+    return revoked
+
+
 def referral_read(*, actor: User, referral: Referral, private_key: bytes | None) -> dict[str, Any]:
     """What was shared, for the receiving organisation (audited). Nothing once revoked."""
     if referral_side(user=actor, referral=referral) != "receiver" or referral.state == Referral.State.REVOKED:
