@@ -141,3 +141,25 @@ def test_offboarding_the_referrer_revokes_her_unanswered_referrals(caseworker, s
     assert waiting.state == "revoked" and bytes(waiting.ciphertext) == b""
     assert answered.state == "accepted" and bytes(answered.ciphertext) != b""
     assert AuditEvent.objects.filter(action="referral.revoked", target_id=str(waiting.pk), details__offboarded=caseworker.pk).exists()
+
+
+def test_the_case_page_offers_the_services_that_accept_a_man(caseworker, organisations) -> None:  # type: ignore[no-untyped-def]
+    from tipnet.web.directory.models import Service
+
+    def service(name: str, sexes: list[str], languages: list[str], residence: list[str], organisation=None) -> Service:  # type: ignore[no-untyped-def]
+        return Service.objects.create(organisation=organisation or organisations["other"], name=name, kinds=["shelter"],
+                                      sexes=sexes, residence=residence, languages=languages, prefectures=["13"],
+                                      nationwide=True, beds_total=4, beds_free=2)
+
+    service("Shelter for women", ["female"], ["vi"], [])
+    service("Shelter for men, Vietnamese", ["male"], ["vi", "ja"], ["trainee", "regular"])
+    service("Shelter for men, Japanese only", ["male"], ["ja"], [])
+    service("Shelter for Japanese nationals", ["male"], ["vi"], ["japanese"])
+    service("Our own shelter", ["male"], ["vi"], [], organisation=organisations["ngo"])
+    case = open_case(caseworker)  # a Vietnamese man, technical intern
+    page = keyed_client(caseworker).get(url("cases:case", case.pk)).content.decode()
+    offered = page.split('id="fitting-services"')[1].split("</ul>")[0]
+    assert "Shelter for men, Vietnamese" in offered and "Shelter for men, Japanese only" in offered
+    assert offered.index("Shelter for men, Vietnamese") < offered.index("Shelter for men, Japanese only")
+    for absent in ("Shelter for women", "Shelter for Japanese nationals", "Our own shelter"):
+        assert absent not in offered, absent

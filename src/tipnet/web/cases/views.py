@@ -40,7 +40,7 @@ from tipnet.web.cases.forms import (
     form_initial,
 )
 from tipnet.web.cases.models import Case, Referral
-from tipnet.web.cases.selectors import cases_visible
+from tipnet.web.cases.selectors import cases_visible, services_for_person
 from tipnet.web.screening.models import ScreeningRecord
 from tipnet.web.screening.selectors import screenings_visible
 
@@ -159,6 +159,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         "consent_form": ConsentForm(organisation=case.organisation),
         "disclosure_form": DisclosureForm(organisation=case.organisation),
         "referral_form": ReferralForm(organisation=case.organisation),
+        "fitting_services": services_for_person(sections=content.sections, exclude_organisation_id=case.organisation_id),
         "referrals": case.referrals.select_related("receiver"),
         "may_override": may_override_consent(user=request.user, organisation=case.organisation),
     })
