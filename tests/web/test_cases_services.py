@@ -204,3 +204,20 @@ def test_research_use_follows_the_research_consent(caseworker) -> None:  # type:
     assert services.cases_with_research_consent(organisation=with_consent.organisation) == [with_consent]
     services.consent_withdraw(actor=caseworker, consent=with_consent.consents.get(purpose="research"))
     assert services.cases_with_research_consent(organisation=with_consent.organisation) == []
+
+
+def test_a_return_through_iom_plans_check_ins_at_3_6_and_12_months(caseworker) -> None:  # type: ignore[no-untyped-def]
+    case = open_case(caseworker)
+    returned = case.opened_on
+    tasks = services.case_return_record(actor=caseworker, case=case, returned_on=returned, through_iom=True)
+    months = [(t.due_on.year - returned.year) * 12 + t.due_on.month - returned.month for t in tasks]
+    assert months == [3, 6, 12] and all(t.assignee == caseworker for t in tasks)
+    assert Case.objects.get(pk=case.pk).status == "follow_up"
+    timeline = {e.kind: t for e, t in services.case_timeline(actor=caseworker, case=case, private_key=unlocked(caseworker))}
+    assert timeline[CaseEvent.Kind.RETURN] == "Returned home through IOM"
+    titles = services.task_titles(user=caseworker, private_key=unlocked(caseworker), tasks=tasks)
+    assert titles[tasks[0].pk] == "Check-in 3 months after return"
+    with pytest.raises(services.CaseError):
+        services.case_return_record(actor=caseworker, case=case, returned_on=case.opened_on - datetime.timedelta(days=1),
+                                    through_iom=False)
+    assert services._months_later(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)

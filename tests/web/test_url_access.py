@@ -28,7 +28,7 @@ OPERATORS = frozenset({Role.HOTLINE_OPERATOR})
 REDIRECTS = {"research:run_cancel", "cases:task_done", "cases:consent_withdraw"}
 # POSTs whose form the check leaves empty: a permitted role gets the clear 400 "bad input" page.
 FORM_POSTS = {"cases:event_add", "cases:task_add", "cases:consent_add", "cases:screening_link", "cases:disclose",
-              "cases:referral_new", "cases:referral_decide"}
+              "cases:referral_new", "cases:referral_decide", "cases:return"}
 # Pages that open only with the operator's unlocked key: a session made without the password
 # (as here) gets 403 "key not unlocked" instead of the content; still never 404 for them.
 NEEDS_KEY = {"report:report", "report:file"}
@@ -83,6 +83,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "cases:screening_link": ("POST", CASES),
     "cases:disclose": ("POST", CASES),
     "cases:referral_new": ("POST", CASES),
+    "cases:return": ("POST", CASES),
     "cases:referrals": ("GET", CASES),
     "cases:referral": ("GET", CASES),  # a referral the NGO sent
     "cases:referral_decide": ("POST", CASES),

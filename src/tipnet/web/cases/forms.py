@@ -194,3 +194,9 @@ class ReferralForm(_RecipientForm):
     override = forms.BooleanField(label=_("Override a missing consent (case supervisors only)"), required=False)
     override_reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=2000,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(forms.Form):
+    returned_on = forms.DateField(label=_("Date of return"), widget=forms.DateInput(attrs={"type": "date"}))
+    through_iom = forms.BooleanField(label=_("Through IOM (assisted voluntary return and reintegration)"),
+                                     required=False)

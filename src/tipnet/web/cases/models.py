@@ -71,6 +71,7 @@ class CaseEvent(Sealed):
         OVERRIDE = "override", _("Consent overridden")
         DISCLOSURE = "disclosure", _("Disclosure")
         REFERRAL = "referral", _("Referral")
+        RETURN = "return", _("Return home")
         STATUS = "status", _("Status changed")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

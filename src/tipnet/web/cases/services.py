@@ -596,3 +596,47 @@ def referral_read(*, actor: User, referral: Referral, private_key: bytes | None)
     audit_record(actor=actor, action=Action.RECORD_READ, organisation=referral.receiver, target_type="referral",
                  target_id=referral.pk, details={"sections": list(referral.sections)})
     return content
+
+
+# ----------------------------------------------------------------------------------------- return
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+def _months_later(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@transaction.atomic
+def case_return_record(*, actor: User, case: Case, returned_on: datetime.date, through_iom: bool) -> list[CaseTask]:
+    """The person went home (through IOM's assisted voluntary return and reintegration, or not):
+    a timeline entry, the case moves to follow-up, and check-ins after 3, 6 and 12 months become
+    tasks of the case owner, so that a return is not the end of the story."""
+    if returned_on > _today() + datetime.timedelta(days=60) or returned_on < case.opened_on:
+        raise CaseError(_("The return date must be after the case was opened and within the next two months."))
+    if case.is_closed:
+        raise CaseError(_("Reopen the case first."))
+    public_key = _public_key(case.organisation)
+    text = _("Returned home through IOM") if through_iom else _("Returned home")
+    _add_event(actor=actor, case=case, public_key=public_key, kind=CaseEvent.Kind.RETURN, occurred_on=returned_on,
+               text=str(text))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked.status = Case.Status.FOLLOW_UP
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    tasks = []
+    for months in FOLLOW_UP_MONTHS:
+        task = CaseTask(case=case, assignee=case.owner, due_on=_months_later(returned_on, months))
+        _seal_into(task, public_key, {"title": _("Check-in %(months)s months after return") % {"months": months}})
+        task.save()
+        tasks.append(task)
+    audit_record(actor=actor, action=Action.CASE_UPDATED, organisation=case.organisation, target_type="case",
+                 target_id=case.pk, details={"return": True, "through_iom": through_iom, "version": locked.version})
+    return tasks

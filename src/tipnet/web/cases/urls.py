@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:case_id>/screenings/", views.screening_link_view, name="screening_link"),
     path("<int:case_id>/disclosures/", views.disclose_view, name="disclose"),
     path("<int:case_id>/referrals/", views.referral_new_view, name="referral_new"),
+    path("<int:case_id>/return/", views.return_view, name="return"),
     path("referrals/", views.referrals_view, name="referrals"),
     path("referrals/<int:referral_id>/", views.referral_view, name="referral"),
     path("referrals/<int:referral_id>/decide/", views.referral_decide_view, name="referral_decide"),

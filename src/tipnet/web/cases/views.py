@@ -36,6 +36,7 @@ from tipnet.web.cases.forms import (
     DisclosureForm,
     EventForm,
     ReferralForm,
+    ReturnForm,
     TaskForm,
     form_initial,
 )
@@ -159,6 +160,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         "consent_form": ConsentForm(organisation=case.organisation),
         "disclosure_form": DisclosureForm(organisation=case.organisation),
         "referral_form": ReferralForm(organisation=case.organisation),
+        "return_form": ReturnForm(),
         "fitting_services": services_for_person(sections=content.sections, exclude_organisation_id=case.organisation_id),
         "referrals": case.referrals.select_related("receiver"),
         "may_override": may_override_consent(user=request.user, organisation=case.organisation),
@@ -368,3 +370,17 @@ def referral_decide_view(request: HttpRequest, referral_id: int) -> HttpResponse
     except services.CaseError as error:
         return render(request, "cases/message.html", {"case": None, "message": str(error)}, status=400)
     return redirect("cases:referral", referral_id=referral.pk)
+
+
+@require_POST
+@staff_view(access_case)
+def return_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(user=request.user, case_id=case_id)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _message(request, case, _form_error(form), 400)
+    try:
+        services.case_return_record(actor=request.user, case=case, **form.cleaned_data)
+    except services.CaseError as error:
+        return _message(request, case, str(error), 400)
+    return _after(case, "tasks")
