@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tipnet.web.accounts import keys
 from tipnet.web.accounts.models import User
 from tipnet.web.cases import services
@@ -66,3 +68,11 @@ def referral_row(case: Case, receiver, *, by: User) -> Referral:  # type: ignore
                                            disclosed_on=datetime.date(2026, 1, 6), disclosed_by=by)
     return Referral.objects.create(case=case, sender=case.organisation, receiver=receiver, sections=["situation"],
                                    created_by=by, disclosure=disclosure)
+
+
+@pytest.fixture(name="caseworker")
+def caseworker_fixture(staff):  # type: ignore[no-untyped-def]
+    """The NGO's caseworker, with a keyring (import this fixture into a test module to use it)."""
+    user = staff["caseworker"]
+    unlocked(user)
+    return user

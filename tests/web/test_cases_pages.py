@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
-from tests.web.cases_support import HEALTH, NAME, open_case, unlocked
+from tests.web.cases_support import (
+    HEALTH,
+    NAME,
+    caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
+    open_case,
+    unlocked,
+)
 from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tests.web.test_report_line import _database_text
 from tipnet.web.accounts.models import AuditEvent
@@ -30,13 +35,6 @@ def intake_post(name: str = NAME, **extra: object) -> dict[str, object]:
     }
     data.update(extra)
     return data
-
-
-@pytest.fixture
-def caseworker(staff):  # type: ignore[no-untyped-def]
-    user = staff[Role.CASEWORKER]
-    unlocked(user)
-    return user
 
 
 def test_intake_opens_a_case_with_its_consents_and_shows_it(caseworker) -> None:  # type: ignore[no-untyped-def]

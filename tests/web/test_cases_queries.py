@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.web.cases_support import open_case, unlocked
+from tests.web.cases_support import (
+    caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
+    open_case,
+)
 from tests.web.conftest import keyed_client, url
-from tipnet.web.accounts.roles import Role
 from tipnet.web.cases import services
 
 CASE_PAGE_MAX = 60
@@ -23,13 +24,6 @@ def _queries(client, address: str) -> int:  # type: ignore[no-untyped-def]
     with CaptureQueriesContext(connection) as captured:
         assert client.get(address).status_code == 200
     return len(captured)
-
-
-@pytest.fixture
-def caseworker(staff):  # type: ignore[no-untyped-def]
-    user = staff[Role.CASEWORKER]
-    unlocked(user)
-    return user
 
 
 def test_case_page_queries_do_not_grow_with_events_and_tasks(caseworker) -> None:  # type: ignore[no-untyped-def]

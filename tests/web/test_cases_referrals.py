@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from tests.web.cases_support import HEALTH, NAME, open_case, unlocked
+from tests.web.cases_support import (
+    HEALTH,
+    NAME,
+    caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
+    open_case,
+    unlocked,
+)
 from tests.web.conftest import keyed_client, make_staff, url
 from tests.web.test_report_line import _database_text
 from tipnet.web.accounts.models import AuditEvent
@@ -14,13 +20,6 @@ from tipnet.web.accounts.roles import Role
 from tipnet.web.cases import services
 from tipnet.web.cases.models import Referral
 from tipnet.web.cases.sealing import ContentError, content_open
-
-
-@pytest.fixture
-def caseworker(staff):  # type: ignore[no-untyped-def]
-    user = staff[Role.CASEWORKER]
-    unlocked(user)
-    return user
 
 
 @pytest.fixture

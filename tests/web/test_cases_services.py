@@ -8,20 +8,21 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.web.cases_support import ALIAS, HEALTH, NAME, intake_content, open_case, unlocked
+from tests.web.cases_support import (
+    ALIAS,
+    HEALTH,
+    NAME,
+    caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
+    intake_content,
+    open_case,
+    unlocked,
+)
 from tests.web.conftest import make_staff
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
 from tipnet.web.cases import services
 from tipnet.web.cases.models import Case, CaseEvent, CaseToken, Consent, Disclosure
 from tipnet.web.cases.selectors import tasks_due
-
-
-@pytest.fixture
-def caseworker(staff):  # type: ignore[no-untyped-def]
-    user = staff[Role.CASEWORKER]
-    unlocked(user)
-    return user
 
 
 @pytest.fixture
