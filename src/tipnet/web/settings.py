@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tipnet.web.cases",
     "tipnet.web.report",
     "tipnet.web.directory",
+    "tipnet.web.training",
 ]
 
 MIDDLEWARE = [

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tipnet.core.screening import default_catalogue
 from tipnet.web.directory.prefectures import PREFECTURES
 from tipnet.web.report.models import Forwarding, Report
 from tipnet.web.report.services import unknown_indicators
@@ -95,26 +97,71 @@ class NoteForm(forms.Form):
     body = forms.CharField(label=_("Internal note (never shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
 
 
-class TriageForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Report.Status.choices)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Report.Kind.choices)
-    indicators = forms.CharField(
-        label=_("Indicators noted (ids, comma-separated)"), required=False, max_length=1000,
-        help_text=_("Ids of the screening catalogue's indicators, such as DR_JOB_NATURE or CD_DOC_CONFISCATION. "
-                    "Nothing else is accepted: these ids are stored unencrypted."),
-    )
+MAX_TRIAGE_INDICATORS = 50
 
-    def clean_indicators(self) -> list[str]:
-        """The ids as a list; anything that is not a catalogue indicator id is refused (it would be
-        stored in clear beside the sealed report)."""
-        ids = [part.strip().upper() for part in re.split(r"[,\s、，]+", self.cleaned_data.get("indicators", "")) if part.strip()]
-        unknown = unknown_indicators(ids)
+
+def indicator_choices(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The screening catalogue's indicators grouped by dimension, each labelled with its id and its
+    interview question in ``language`` (the catalogue's translated text for it)."""
+    catalogue = default_catalogue()
+    if language not in catalogue.languages:
+        language = catalogue.source_language
+    return [
+        (f"{dim} · {catalogue.text('dimensions', dim, language)}",
+         [(i, f"{i}: {catalogue.indicator_label(i, language)}") for i in ids])
+        for dim, ids in catalogue.indicators_by_dimension()
+    ]
+
+
+class IndicatorField(forms.MultipleChoiceField):
+    """Catalogue indicator ids, ticked in a list. A value may also hold several ids separated by
+    commas or spaces, in any case (what the field used to take, for scripts and old bookmarks);
+    each must be an id of the catalogue, or nothing is saved."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: object) -> list[str]:
+        values = super().to_python(value)
+        return [part.upper() for v in values for part in re.split(r"[,\s、，]+", v) if part]
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        unknown = unknown_indicators(value)
         if unknown:
             raise forms.ValidationError(
                 _("Not indicator ids of the screening catalogue: %(ids)s. Use ids such as DR_JOB_NATURE."),
-                params={"ids": ", ".join(unknown)[:200]},
+                code="invalid_choice", params={"ids": ", ".join(unknown)[:200]},
             )
-        return sorted(set(ids))
+        if len(set(value)) > MAX_TRIAGE_INDICATORS:
+            raise forms.ValidationError(_("Choose at most %(max)s indicators."), code="too_many",
+                                        params={"max": MAX_TRIAGE_INDICATORS})
+
+
+class TriageForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Report.Status.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Report.Kind.choices)
+    indicators = IndicatorField(
+        label=_("Indicators noted"), required=False,
+        help_text=_("Tick the screening catalogue's indicators that the report shows. Only these ids are stored, "
+                    "unencrypted, beside the sealed report: write anything else in an internal note."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["indicators"].choices = indicator_choices(get_language() or "en")  # type: ignore[attr-defined]
+
+    def clean_indicators(self) -> list[str]:
+        return sorted(set(self.cleaned_data.get("indicators", [])))
+
+    def indicator_groups(self) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+        """(dimension, group label, [(id, label, ticked)]) for the template: one fieldset per
+        dimension, ticked as posted (a refused form keeps its ticks) or as stored."""
+        raw = self["indicators"].value() or []
+        ticked = {part.upper() for v in (raw if isinstance(raw, list | tuple) else [raw])
+                  for part in re.split(r"[,\s、，]+", str(v)) if part}
+        return [(label.split(" · ")[0], label, [(i, text, i in ticked) for i, text in items])
+                for label, items in self.fields["indicators"].choices]  # type: ignore[attr-defined]
 
 
 class ForwardForm(forms.Form):

@@ -69,6 +69,9 @@ class Report(models.Model):
     victims = models.CharField(max_length=8, blank=True)
     children = models.CharField(max_length=8, blank=True)
     indicators = models.JSONField(default=list, blank=True)
+    # Free-text triage words from before indicators were chosen from the catalogue (migration 0004):
+    # kept, shown to operators, until one moves them into an encrypted internal note.
+    indicators_unmapped = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.WEB)
     created_hour = models.DateTimeField()
     updated_hour = models.DateTimeField()

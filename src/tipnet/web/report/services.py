@@ -405,6 +405,23 @@ def report_triage(*, actor: User, report: Report, status: str, kind: str, indica
 
 
 @transaction.atomic
+def report_unmapped_indicators_to_note(*, actor: User, report: Report, private_key: bytes | None) -> None:
+    """Move the free-text triage words kept by migration 0004 (stored in clear) into one internal
+    note, encrypted under the report's staff key, and clear them. Only an operator who holds the
+    report's key may, as for any note."""
+    words = [str(w) for w in report.indicators_unmapped or []]
+    if not words:
+        raise ReportError(_("There are no earlier indicator notes to move."))
+    _report_private, staff_key = _operator_keys(report, actor, private_key)
+    body = _("Indicators noted before the list (moved from the triage field): %(words)s") % {"words": ", ".join(words)}
+    ReportNote.objects.create(report=report, author=actor, body=crypto.secret_encrypt(staff_key, body[:MAX_TEXT].encode()))
+    report.indicators_unmapped = []
+    report.save(update_fields=["indicators_unmapped"])
+    audit_record(actor=actor, action="report.note_added", organisation=report.trustee, target_type="report",
+                 target_id=report.pk, details={"from": "indicators_unmapped"})
+
+
+@transaction.atomic
 def report_grant_access(*, actor: User, report: Report, colleague: User, private_key: bytes | None) -> None:
     """A recipient with access shares the report with a new operator of the same trustee."""
     if not grants.confirmed_operators(report.trustee).filter(pk=colleague.pk).exists():
@@ -436,6 +453,7 @@ def forwarding_document(conversation: Conversation) -> dict[str, Any]:
         "what_happened": conversation.content.get("what_happened", ""),
         "how_known": conversation.content.get("how_known", ""),
         "nationality": conversation.content.get("nationality", ""),
+        "language": conversation.content.get("language", ""),
         "messages": [{"from": m["author"], "text": m["body"]} for m in conversation.messages],
         "attachments": len(conversation.files),
     }

@@ -4,9 +4,10 @@ work with JavaScript off. Staff pages: hotline operators of the trustee only."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -38,7 +39,7 @@ from tipnet.web.report.forms import (
     StaffMessageForm,
     TriageForm,
 )
-from tipnet.web.report.labels import prefecture_label, triage_labels, victims_label
+from tipnet.web.report.labels import language_names, prefecture_label, triage_labels, victims_label
 from tipnet.web.report.models import Channel, Report
 from tipnet.web.report.questionnaire import add_channel_fields, extra_answers, parse_questions
 from tipnet.web.report.selectors import inbox
@@ -210,6 +211,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access_report(user=request.user, report_id=report_id)
     private_key = current_private_key(request)
     error = ""
+    triage_form = TriageForm(initial={"status": report.status, "kind": report.kind, "indicators": report.indicators})
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -222,12 +224,16 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
                 if form.is_valid():
                     services.report_note_add(actor=request.user, report=report, body=form.cleaned_data["body"], private_key=private_key)
             elif action == "triage":
-                form = TriageForm(request.POST)
+                triage_form = form = TriageForm(request.POST)
                 if not form.is_valid():
                     raise services.ReportError(" ".join(str(e) for errors in form.errors.values() for e in errors))
                 services.report_triage(actor=request.user, report=report, status=form.cleaned_data["status"],
                                        kind=form.cleaned_data["kind"], indicators=form.cleaned_data["indicators"],
                                        private_key=private_key)
+                messages.success(request, _triage_saved_message(report))
+            elif action == "unmapped_to_note":
+                services.report_unmapped_indicators_to_note(actor=request.user, report=report, private_key=private_key)
+                messages.success(request, _("The earlier indicator notes are now an internal note."))
             elif action == "grant":
                 user_id = _posted_id(request, "user_id")
                 colleague = User.objects.filter(pk=user_id).first() if user_id is not None else None
@@ -264,15 +270,27 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     show = request.GET.get("show", "")
     labels = {q.key: q.text(q.label, get_language() or "en") for q in parse_questions(report.channel.questions)} if report.channel else {}
     extra = [(labels.get(key, key), value) for key, value in conversation.content.get("extra", {}).items()]
+    language_code = str(conversation.content.get("language") or "")
+    local, translated = language_names(language_code)
     return render(request, "report/report.html", {
         "report": report, "conversation": conversation, "error": error,
         "message_form": StaffMessageForm(), "note_form": NoteForm(),
-        "triage_form": TriageForm(initial={"status": report.status, "kind": report.kind, "indicators": ", ".join(report.indicators)}),
+        "triage_form": triage_form,
         "forward_form": ForwardForm(queryset=_forward_targets()), "forwardings": report.forwardings.select_related("recipient"),
         "forwarding_form": ForwardingUpdateForm(), "colleagues": colleagues, "shown": show, "extra": extra,
+        "language": {"code": language_code, "local": local, "translated": translated},
         "labels": triage_labels(kind=report.kind, prefecture=report.prefecture, victims=report.victims,
                                 children=report.children),
     }, status=400 if error else 200)
+
+
+def _triage_saved_message(report: Report) -> str:
+    count = len(report.indicators)
+    return ngettext(
+        "Triage saved: %(status)s, %(kind)s, %(count)s indicator.",
+        "Triage saved: %(status)s, %(kind)s, %(count)s indicators.",
+        count,
+    ) % {"status": report.get_status_display(), "kind": report.get_kind_display(), "count": count}
 
 
 @staff_view(access_report_file)
