@@ -189,3 +189,18 @@ def test_the_case_pages_speak_japanese(caseworker) -> None:  # type: ignore[no-u
     page = client.get(url("cases:case", case.pk, lang="ja")).content.decode()
     for text in ("身元", "支援計画", "技能実習", "借金による拘束", "面談に同意（または賛同）している"):
         assert text in page, text
+
+
+def test_a_colleague_edits_without_seeing_or_erasing_health_and_sexual_history(caseworker, organisations) -> None:  # type: ignore[no-untyped-def]
+    colleague = make_staff("colleague3", organisations["ngo"], Role.CASEWORKER)
+    unlocked(colleague)  # a keyring before the organisation's key is made: she receives a share
+    case = open_case(caseworker)
+    client = keyed_client(colleague)
+    page = client.get(url("cases:case", case.pk)).content.decode()
+    assert NAME in page and HEALTH not in page and 'id="sections-hidden"' in page
+    form = client.get(url("cases:edit", case.pk)).content.decode()
+    assert 'name="health_notes"' not in form and 'name="sexual_notes"' not in form
+    forged = intake_post(NAME, status="active", version="1", health_notes="overwritten by a forged field")
+    assert client.post(url("cases:edit", case.pk), forged).status_code == 302
+    owner_view = keyed_client(caseworker).get(url("cases:case", case.pk)).content.decode()
+    assert HEALTH in owner_view and "overwritten by a forged field" not in owner_view
