@@ -162,3 +162,40 @@ def test_the_case_page_offers_the_services_that_accept_a_man(caseworker, organis
     assert offered.index("Shelter for men, Vietnamese") < offered.index("Shelter for men, Japanese only")
     for absent in ("Shelter for women", "Shelter for Japanese nationals", "Our own shelter"):
         assert absent not in offered, absent
+
+
+def test_a_transfer_moves_the_case_to_the_receiver(caseworker, shelter_worker, organisations) -> None:  # type: ignore[no-untyped-def]
+    case = open_case(caseworker)
+    shelter = organisations["other"]
+    _consent(caseworker, case, shelter)
+    transfer = services.referral_propose(actor=caseworker, case=case, receiver=shelter, sections=["situation"],
+                                         reason="he moves to Osaka", private_key=unlocked(caseworker), transfer=True)
+    assert transfer.kind == "transfer" and transfer.sections == ["identity", "situation", "health", "sexual"]
+    with pytest.raises(services.CaseLocked):
+        services.referral_decide(actor=shelter_worker, referral=transfer, action="accept", private_key=None)
+    assert Referral.objects.get(pk=transfer.pk).state == "proposed"  # nothing half-done
+    accepted = services.referral_decide(actor=shelter_worker, referral=transfer, action="accept",
+                                        private_key=unlocked(shelter_worker))
+    taken = accepted.transferred_case
+    assert taken.organisation == shelter and taken.owner == shelter_worker
+    assert taken.reference == f"C-{timezone.localdate().year}-000001"
+    content = services.case_read(actor=shelter_worker, case=taken, private_key=unlocked(shelter_worker))
+    assert content.sections["identity"]["names"] == [NAME] and content.sections["health"]["health_notes"] == HEALTH
+    assert set(taken.consents.values_list("purpose", flat=True)) >= {"interview", "referral"}
+    case.refresh_from_db()
+    assert case.status == "closed_referred" and case.closed_on == timezone.localdate()
+    # The receiver's duplicate warning now knows him.
+    found = services.case_duplicates_check(actor=shelter_worker, organisation=shelter,
+                                           content={"identity": {"names": [NAME], "birth_date": "1999-04-03"}},
+                                           private_key=unlocked(shelter_worker))
+    assert [d.case for d in found] == [taken]
+
+
+def test_transfer_needs_every_section_visible_to_the_sender(caseworker, organisations, shelter_worker) -> None:  # type: ignore[no-untyped-def]
+    colleague = make_staff("colleague_t", organisations["ngo"], Role.CASEWORKER)
+    unlocked(colleague)
+    case = open_case(caseworker)
+    _consent(caseworker, case, organisations["other"])
+    with pytest.raises(services.CaseError, match="cannot see"):
+        services.referral_propose(actor=colleague, case=case, receiver=organisations["other"], sections=[],
+                                  reason="", private_key=unlocked(colleague), transfer=True)

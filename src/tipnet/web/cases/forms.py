@@ -187,7 +187,9 @@ SECTION_CHOICES = [("identity", _("Identity")), ("situation", _("Situation")), (
 
 class ReferralForm(_RecipientForm):
     recipient = forms.ModelChoiceField(label=_("Refer to"), queryset=Organisation.objects.none())
-    sections = forms.MultipleChoiceField(label=_("Sections to share"), choices=SECTION_CHOICES,
+    transfer = forms.BooleanField(label=_("Transfer the whole case (the other organisation takes it over)"),
+                                  required=False)
+    sections = forms.MultipleChoiceField(label=_("Sections to share"), choices=SECTION_CHOICES, required=False,
                                          widget=forms.CheckboxSelectMultiple)
     reason = forms.CharField(label=_("Reason for the referral and what the service should know"), required=False,
                              max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -178,7 +178,10 @@ class CaseToken(models.Model):
 
 
 class Referral(Sealed):
-    """A referral of a case to another organisation's service (issue 12; Primero's Transition).
+    """A referral of a case to another organisation's service, or a transfer of the whole case to it
+    (issue 12; Primero's Transition). A transfer shares every section; when the receiver accepts, the
+    case is opened there (same sealed content, the receiver's own reference, its consents copied) and
+    the sender's case is closed as referred.
 
     States: proposed -> accepted | rejected; accepted -> completed; proposed or accepted -> revoked
     (by the sender or a case supervisor of the sending organisation). The chosen sections are sealed
@@ -193,7 +196,13 @@ class Referral(Sealed):
         COMPLETED = "completed", _("Completed")
         REVOKED = "revoked", _("Revoked")
 
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", _("Referral")
+        TRANSFER = "transfer", _("Transfer")
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REFERRAL)
+    transferred_case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     sender = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     receiver = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)

@@ -500,11 +500,14 @@ def referral_propose(
     private_key: bytes | None,
     override: bool = False,
     override_reason: str = "",
+    transfer: bool = False,
 ) -> Referral:
     """Refer the case to ``receiver``, sharing the chosen sections sealed to the receiver's key.
 
     Needs the person's referral consent naming the receiver (or a case supervisor's override):
     the disclosure is recorded through ``case_disclose``, which refuses without it."""
+    if transfer:
+        sections = list(SECTIONS)  # a transfer moves the whole case
     chosen = [s for s in SECTIONS if s in set(sections)]
     if not chosen or set(sections) - set(SECTIONS):
         raise CaseError(_("Choose the sections to share."))
@@ -524,7 +527,8 @@ def referral_propose(
     assert receiver_key is not None  # case_disclose refused a referral to the case's own organisation
     content = _complete(_open(case, org_private))
     referral = Referral(case=case, sender=case.organisation, receiver=receiver, sections=chosen, created_by=actor,
-                        disclosure=disclosure)
+                        disclosure=disclosure,
+                        kind=Referral.Kind.TRANSFER if transfer else Referral.Kind.REFERRAL)
     _seal_into(referral, bytes(receiver_key.public_key), {
         "reference": case.reference, "reason": reason, "sections": {s: content[s] for s in chosen},
     })
@@ -537,7 +541,7 @@ def referral_propose(
 
 
 @transaction.atomic
-def referral_decide(*, actor: User, referral: Referral, action: str) -> Referral:
+def referral_decide(*, actor: User, referral: Referral, action: str, private_key: bytes | None = None) -> Referral:
     """Move the referral along its states. The receiving side accepts, rejects and completes; the
     sending side revokes (the referring caseworker or a case supervisor), which erases the copy
     sealed to the receiver."""
@@ -551,6 +555,8 @@ def referral_decide(*, actor: User, referral: Referral, action: str) -> Referral
         raise CaseError(_("Only the person who referred or a case supervisor can revoke a referral."))
     if locked.state not in starts:
         raise CaseError(_("This referral is %(state)s: this cannot be done any more.") % {"state": locked.get_state_display()})
+    if locked.kind == Referral.Kind.TRANSFER and target == Referral.State.ACCEPTED:
+        locked.transferred_case = _transfer_take_over(actor=actor, referral=locked, private_key=private_key)
     locked.state = target
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -585,6 +591,37 @@ def referrals_revoke_of_departed(*, actor: User | None, user: User) -> int:
                      details={"case": referral.case_id, "offboarded": user.pk})
         revoked += 1
     return revoked
+
+
+def _transfer_take_over(*, actor: User, referral: Referral, private_key: bytes | None) -> Case:
+    """Open the transferred case in the receiving organisation, owned by ``actor``; close the sender's.
+
+    The content sealed to the receiver's key at proposal is the new case's content as it stands
+    (no re-encryption needed); its blind-index tokens are made under the receiver's secret."""
+    org_private = organisation_private(user=actor, private_key=private_key, organisation=referral.receiver)
+    content = _complete(dict(_open(referral, org_private).get("sections") or {}))
+    receiver_key = _public_key(referral.receiver)
+    today = _today()
+    Organisation.objects.select_for_update().filter(pk=referral.receiver_id).first()
+    taken = Case(organisation=referral.receiver, owner=actor, opened_on=today,
+                 reference=_next_reference(referral.receiver, today.year))
+    _seal_into(taken, receiver_key, content)
+    taken.save()
+    Consent.objects.bulk_create(
+        Consent(case=taken, purpose=c.purpose, recipient=c.recipient, given_on=c.given_on, recorded_by=c.recorded_by)
+        for c in referral.case.consents.filter(withdrawn_on__isnull=True)
+    )
+    _add_event(actor=actor, case=taken, public_key=receiver_key, kind=CaseEvent.Kind.INTAKE, occurred_on=today,
+               text=f"{referral.sender.name} ({referral.case.reference})")
+    case_tokens_store(case=taken, content=content, org_private=org_private)
+    sender_case = Case.objects.select_for_update().get(pk=referral.case_id)
+    sender_case.status = Case.Status.CLOSED_REFERRED
+    sender_case.closed_on = today
+    sender_case.version += 1
+    sender_case.save(update_fields=["status", "closed_on", "version", "updated_at"])
+    audit_record(actor=actor, action=Action.CASE_OPENED, organisation=referral.receiver, target_type="case",
+                 target_id=taken.pk, details={"transfer": referral.pk})
+    return taken
 
 
 def referral_read(*, actor: User, referral: Referral, private_key: bytes | None) -> dict[str, Any]:

@@ -325,7 +325,8 @@ def referral_new_view(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         referral = services.referral_propose(
             actor=request.user, case=case, receiver=data["recipient"], sections=data["sections"], reason=data["reason"],
-            private_key=current_private_key(request), override=data["override"], override_reason=data["override_reason"])
+            private_key=current_private_key(request), override=data["override"], override_reason=data["override_reason"],
+            transfer=data["transfer"])
     except services.ConsentRefused as error:
         return _message(request, case, str(error), 403)
     except services.CaseError as error:
@@ -366,7 +367,8 @@ def referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
 def referral_decide_view(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = access_referral(user=request.user, referral_id=referral_id)
     try:
-        services.referral_decide(actor=request.user, referral=referral, action=request.POST.get("action", ""))
+        services.referral_decide(actor=request.user, referral=referral, action=request.POST.get("action", ""),
+                                 private_key=current_private_key(request))
     except services.CaseError as error:
         return render(request, "cases/message.html", {"case": None, "message": str(error)}, status=400)
     return redirect("cases:referral", referral_id=referral.pk)
