@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tipnet.web.public",
     "tipnet.web.research",
     "tipnet.web.screening",
+    "tipnet.web.cases",
     "tipnet.web.report",
     "tipnet.web.directory",
     "tipnet.web.training",
