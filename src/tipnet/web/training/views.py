@@ -281,8 +281,8 @@ def _case_check_notice(status: str) -> str:
     """What the cohort page says about the check of its practice cases against stored cases."""
     if status == "no_key":
         return _("The practice cases of this cohort could not be checked against your organisation's records: "
-                 "you held no key to them when you made the cohort. A colleague who holds the key can make "
-                 "the cohort again to check them.")
+                 "you held no key to them when you made the cohort. Sign in again with your password, or ask a "
+                 "colleague who holds the key, and make the cohort again to check them.")
     if status == "no_cases":
         return _("The practice cases of this cohort could not be checked against your organisation's records: "
                  "your organisation keeps no cases in tipnet.")
