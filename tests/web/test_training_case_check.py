@@ -101,6 +101,10 @@ def test_only_the_trainers_own_organisation_is_searched(caseworker, organisation
     result = services.practice_cases_check(actor=caseworker, organisation=ngo, practice_cases=[mai],
                                            private_key=unlocked(caseworker))
     assert result.status == "passed"
+    # The person does match there: checked by the other organisation's own trainer, it is refused.
+    theirs = services.practice_cases_check(actor=elsewhere, organisation=organisations["other"], practice_cases=[mai],
+                                           private_key=unlocked(elsewhere))
+    assert theirs.matching == (MAI,)
     # And she cannot point the check at the other organisation, whose records it would search.
     with pytest.raises(services.TrainingError):
         services.practice_cases_check(actor=caseworker, organisation=organisations["other"], practice_cases=[mai],
