@@ -17,6 +17,8 @@ File format (``format = 1``), documented in docs/training.md::
     name = { ja = "...", en = "..." }     # invented; never a real person
     sex = "female"                        # female | male | other
     nationality = { ja = "...", en = "..." }
+    country = "VNM"                       # optional: ISO 3166-1 alpha-3 (compared with stored cases)
+    birth_date = 1999-04-03               # optional: invented, a TOML date
     [story]     ja/en: what the trainee knows before the interview (the referral)
     [debrief]   ja/en: the whole story, shown with the feedback
     [answers]   question id -> answer (see below)
@@ -36,6 +38,8 @@ the ones the trainee should record, are the with-care answers: what the person s
 
 from __future__ import annotations
 
+import datetime
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +47,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from tipnet.core.blindindex import PersonKeys
 from tipnet.core.screening import Catalogue, default_catalogue
 from tipnet.core.screening.catalogue import DETERMINATIONS
 
@@ -66,7 +71,10 @@ UNKNOWN = "unknown"
 SEXES = ("female", "male", "other")
 _TOP = {"format", "id", "title", "teaches", "person_language", "care", "person", "story", "debrief",
         "answers", "expected"}
-_PERSON = {"name", "sex", "nationality"}
+_PERSON = {"name", "sex", "nationality", "country", "birth_date"}
+_COUNTRY = re.compile(r"[A-Z]{3}")
+#: What marks a name as invented ("（仮名）", "(invented)"): not part of the name the check compares.
+_NAME_NOTE = re.compile(r"[(（][^)）]*[)）]")
 _EXPECTED = {"determination", "types", "present", "unknown", "next_steps"}
 _ANSWER_TABLE = {"answer", "answer_with_care", "say", "say_with_care"}
 
@@ -122,6 +130,16 @@ class PracticeCase:
     expected_present: tuple[str, ...]
     expected_unknown: tuple[str, ...]
     expected_next_steps: tuple[str, ...]
+    country: str | None = None
+    birth_date: datetime.date | None = None
+
+    def person_keys(self) -> PersonKeys:
+        """The person as the duplicate warning compares people: the names in every language without
+        the "invented" note, the birth date and country if the author gave them. The web app checks
+        these against an organisation's stored cases, so that no real person is used for practice."""
+        names = tuple(dict.fromkeys(
+            cleaned for text in self.name.values() if (cleaned := _NAME_NOTE.sub(" ", text).strip())))
+        return PersonKeys(names=names, birth_date=self.birth_date, nationality=self.country)
 
     def answer(self, question: str, catalogue: Catalogue | None = None) -> Answer:
         """The answer to ``question``; unlisted ones answer "no" (indicators) or "unknown"."""
@@ -313,6 +331,8 @@ def parse_case(data: Mapping[str, Any], *, where: str, stem: str | None = None,
     name: Mapping[str, str] = {}
     nationality: Mapping[str, str] = {}
     sex = ""
+    country: str | None = None
+    birth_date: datetime.date | None = None
     if not isinstance(person, Mapping):
         c.add("person", "missing, or not a table")
     else:
@@ -323,6 +343,14 @@ def parse_case(data: Mapping[str, Any], *, where: str, stem: str | None = None,
         sex = person.get("sex", "")
         if sex not in SEXES:
             c.add("person.sex", f"must be one of {', '.join(SEXES)}, got {sex!r}")
+        if "country" in person:
+            country = person["country"]
+            if not isinstance(country, str) or not _COUNTRY.fullmatch(country):
+                c.add("person.country", f"must be a three-letter ISO 3166-1 code such as VNM, got {country!r}")
+        if "birth_date" in person:
+            birth_date = person["birth_date"]
+            if type(birth_date) is not datetime.date:
+                c.add("person.birth_date", f"must be a TOML date such as 1999-04-03, got {birth_date!r}")
 
     answers = _parse_answers(c, data.get("answers"), cat)
 
@@ -351,6 +379,8 @@ def parse_case(data: Mapping[str, Any], *, where: str, stem: str | None = None,
         name=name, sex=sex, nationality=nationality, story=story, debrief=debrief,
         answers=MappingProxyType(answers), expected_determination=determination, expected_types=types,
         expected_present=present, expected_unknown=unknown, expected_next_steps=steps,
+        country=country if isinstance(country, str) else None,
+        birth_date=birth_date if type(birth_date) is datetime.date else None,
     )
 
 

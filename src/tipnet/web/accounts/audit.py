@@ -79,6 +79,7 @@ class Action:
     TRAINING_JOINED = "training.joined"
     TRAINING_ATTEMPT_SCORED = "training.attempt_scored"
     TRAINING_CERTIFICATE = "training.certificate"
+    TRAINING_CASES_CHECKED = "training.cases_checked"
 
 
 def audit_key() -> bytes:

@@ -60,9 +60,19 @@ class PossibleDuplicate:
 def possible_duplicates(
     *, organisation: Organisation, content: dict[str, dict[str, Any]], org_private: bytes, exclude: int | None = None
 ) -> list[PossibleDuplicate]:
-    """The organisation's cases likely to be this person, most likely first. Decrypts only the
-    candidates the tokens pick (the caller audits the check as a read of those)."""
-    person = person_keys(content)
+    """The organisation's cases likely to be the person of this intake content, most likely first."""
+    return likely_matches(organisation=organisation, person=person_keys(content), org_private=org_private,
+                          exclude=exclude)
+
+
+def likely_matches(
+    *, organisation: Organisation, person: PersonKeys, org_private: bytes, exclude: int | None = None
+) -> list[PossibleDuplicate]:
+    """The organisation's cases likely to be ``person``, most likely first. Decrypts only the
+    candidates the tokens pick, and only in this organisation (the caller audits the check).
+
+    Used by the intake duplicate warning and by the training app's check that no practice case
+    describes a stored person (there the caller reveals only that a match exists)."""
     tokens = blind_tokens(secret=blind_index_secret(org_private), person=person)
     if not tokens:
         return []
@@ -75,7 +85,7 @@ def possible_duplicates(
         shared = shared.exclude(case_id=exclude)
     ids = [row["case_id"] for row in shared[:MAX_CANDIDATES]]
     found = []
-    for case in Case.objects.filter(pk__in=ids).select_related("owner"):
+    for case in Case.objects.filter(pk__in=ids, organisation=organisation).select_related("owner"):
         try:
             other = content_open(private_key=org_private, sealed_key=bytes(case.sealed_key),
                                  ciphertext=bytes(case.ciphertext))

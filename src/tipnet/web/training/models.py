@@ -17,6 +17,9 @@ class Cohort(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(max_length=200)
     case_ids = models.JSONField(default=list)
+    #: The check of its practice cases against the organisation's stored cases at creation:
+    #: "passed", or why it could not run ("no_key", "no_cases"); "" for cohorts made before the check.
+    case_check = models.CharField(max_length=20, blank=True, default="")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

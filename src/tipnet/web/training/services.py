@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -15,12 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipnet.core.training import Feedback, PracticeCase, TraineeRecord, ask, score
+from tipnet.web.accounts import orgkeys
+from tipnet.web.accounts.access import organisations_where
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import Role
 from tipnet.web.accounts.services import USERNAME_PATTERN, AccountError, user_create_active
+from tipnet.web.cases.duplicates import likely_matches
+from tipnet.web.cases.models import Case
 from tipnet.web.training.library import case_by_id, cases
 from tipnet.web.training.models import Cohort, CohortInvite, CohortMember, PracticeAttempt
+
+#: The roles that make cohorts (as access.TRAINER_ROLES; repeated to keep services free of access).
+_TRAINER_ROLES = (Role.CASEWORKER, Role.ORG_ADMIN)
 
 INVITE_LIFETIME = timedelta(days=14)
 MAX_INVITES = 50
@@ -34,8 +43,76 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class PracticeCaseRefused(TrainingError):
+    """A practice case resembles a stored person; the message names the practice case only."""
+
+
+@dataclass(frozen=True)
+class PracticeCaseCheck:
+    """The result of checking practice cases against an organisation's stored cases.
+
+    ``status`` is "passed" or "refused" when the check ran, or why it could not run: "no_cases" (the
+    organisation keeps no case in tipnet) or "no_key" (the trainer holds no unlocked share of the
+    organisation's key in this session). ``matching`` names practice cases only, never a record.
+    """
+
+    status: str
+    matching: tuple[str, ...] = ()
+
+    @property
+    def ran(self) -> bool:
+        return self.status in ("passed", "refused")
+
+
+def practice_case_refused_message(case: PracticeCase, language: str) -> str:
+    return _(
+        "Practice case %(case)s resembles a person in your organisation's records: it cannot be used. "
+        "Tell the case's author."
+    ) % {"case": f"{case.title.get(language) or case.title['en']} ({case.id})"}
+
+
 @transaction.atomic
-def cohort_create(*, actor: User, organisation: Organisation, name: str, case_ids: list[str]) -> Cohort:
+def practice_cases_check(
+    *, actor: User, organisation: Organisation, practice_cases: Sequence[PracticeCase], private_key: bytes | None,
+) -> PracticeCaseCheck:
+    """Check that no practice case describes a person stored as a case of ``organisation``.
+
+    Practice cases must hold invented people only (issue 14). Each case's person (names in every
+    language, birth date and country if given) goes through the intake duplicate warning's own
+    lookup (``cases.duplicates.likely_matches``): its keyed blind tokens pick the few stored cases
+    sharing enough of them, only those are decrypted, in memory, and compared with
+    ``blindindex.similarity``. The answer says which practice case matched, never which record or
+    anything in it. Only the trainer's own organisation is searched, with her share of its key.
+    Audited as ``training.cases_checked`` with practice-case ids only (they are invented).
+    """
+    if organisation not in organisations_where(actor, *_TRAINER_ROLES):
+        raise TrainingError(_("You cannot make cohorts in this organisation."))
+    ids = [case.id for case in practice_cases]
+    if not Case.objects.filter(organisation=organisation).exists():
+        result = PracticeCaseCheck(status="no_cases")
+    else:
+        org_private = orgkeys.organisation_private_key(user=actor, private_key=private_key, organisation=organisation)
+        if org_private is None:
+            result = PracticeCaseCheck(status="no_key")
+        else:
+            matching = tuple(case.id for case in practice_cases
+                             if likely_matches(organisation=organisation, person=case.person_keys(),
+                                               org_private=org_private))
+            result = PracticeCaseCheck(status="refused" if matching else "passed", matching=matching)
+    audit_record(actor=actor, action=Action.TRAINING_CASES_CHECKED, organisation=organisation,
+                 target_type="organisation", target_id=organisation.pk,
+                 details={"cases": ids, "status": result.status, "matching": list(result.matching)})
+    return result
+
+
+def cohort_create(
+    *, actor: User, organisation: Organisation, name: str, case_ids: list[str], private_key: bytes | None = None,
+    language: str = "en",
+) -> Cohort:
+    """A cohort over the chosen practice cases, after checking them against the organisation's
+    stored cases (``practice_cases_check``). A practice case that resembles a stored person refuses
+    the whole cohort (:class:`PracticeCaseRefused`, nothing saved; the check itself stays audited).
+    When the check cannot run, the cohort is made and records why (``Cohort.case_check``)."""
     name = name.strip()
     if not name:
         raise TrainingError(_("Give the cohort a name."))
@@ -43,10 +120,19 @@ def cohort_create(*, actor: User, organisation: Organisation, name: str, case_id
     unknown = [c for c in case_ids if c not in known]
     if not case_ids or unknown:
         raise TrainingError(_("Choose at least one practice case."))
-    cohort = Cohort.objects.create(organisation=organisation, name=name, case_ids=list(dict.fromkeys(case_ids)),
-                                   created_by=actor)
-    audit_record(actor=actor, action=Action.TRAINING_COHORT_CREATED, organisation=organisation,
-                 target_type="cohort", target_id=cohort.pk, details={"cases": len(cohort.case_ids)})
+    case_ids = list(dict.fromkeys(case_ids))
+    chosen = [case for case in cases() if case.id in case_ids]
+    check = practice_cases_check(actor=actor, organisation=organisation, practice_cases=chosen,
+                                 private_key=private_key)
+    if check.matching:
+        raise PracticeCaseRefused(" ".join(
+            practice_case_refused_message(case, language) for case in chosen if case.id in check.matching))
+    with transaction.atomic():
+        cohort = Cohort.objects.create(organisation=organisation, name=name, case_ids=case_ids,
+                                       case_check=check.status, created_by=actor)
+        audit_record(actor=actor, action=Action.TRAINING_COHORT_CREATED, organisation=organisation,
+                     target_type="cohort", target_id=cohort.pk,
+                     details={"cases": len(cohort.case_ids), "case_check": check.status})
     return cohort
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tipnet.core.screening import default_catalogue
 from tipnet.core.training import TraineeRecord, lesson_blocks
 from tipnet.web.accounts.access import organisations_where, staff_view, user_has_role
+from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.training import access, selectors, services
 from tipnet.web.training.forms import CohortForm, InviteForm, JoinForm, RecordForm
 from tipnet.web.training.library import case_by_id, cases, lesson_by_id, lessons
@@ -241,7 +242,8 @@ def cohorts_view(request: HttpRequest) -> HttpResponse:
         organisation = next(o for o in organisations if o.pk == form.cleaned_data["organisation"])
         try:
             cohort = services.cohort_create(actor=request.user, organisation=organisation,
-                                            name=form.cleaned_data["name"], case_ids=form.cleaned_data["cases"])
+                                            name=form.cleaned_data["name"], case_ids=form.cleaned_data["cases"],
+                                            private_key=current_private_key(request), language=lang)
         except services.TrainingError as failure:
             error = str(failure)
         else:
@@ -270,8 +272,23 @@ def cohort_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     missed = [(i, cat.text("questions", i, lang), n) for i, n in selectors.cohort_most_missed(cohort=cohort)]
     return render(request, "training/cohort.html", {
         "cohort": cohort, "form": form, "links": links, "progress": progress, "missed": missed,
+        "case_check": _case_check_notice(cohort.case_check),
         "case_titles": [titles.get(cid, cid) for cid in cohort.case_ids],
     }, status=400 if form.errors else 200)
+
+
+def _case_check_notice(status: str) -> str:
+    """What the cohort page says about the check of its practice cases against stored cases."""
+    if status == "no_key":
+        return _("The practice cases of this cohort could not be checked against your organisation's records: "
+                 "you held no key to them when you made the cohort. Sign in again with your password, or ask a "
+                 "colleague who holds the key, and make the cohort again to check them.")
+    if status == "no_cases":
+        return _("The practice cases of this cohort could not be checked against your organisation's records: "
+                 "your organisation keeps no cases in tipnet.")
+    if status == "passed":
+        return _("Checked: no practice case of this cohort resembles a person in your organisation's records.")
+    return ""
 
 
 @require_http_methods(["GET"])
