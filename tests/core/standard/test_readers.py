@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tipnet.core.standard import read_htcds_csv, read_htcds_json, read_kobo_csv, read_kobo_json, write_htcds_csv
+from tipnet.core.standard import (
+    read_htcds_csv,
+    read_htcds_json,
+    read_kobo_csv,
+    read_kobo_json,
+    write_htcds_csv,
+)
 
 FILES = Path(__file__).parent / "files"
 
