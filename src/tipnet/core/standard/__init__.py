@@ -10,6 +10,7 @@ from tipnet.core.standard.readers import (
     RowReport,
     read_htcds_csv,
     read_htcds_json,
+    read_htcds_records,
     read_kobo_csv,
     read_kobo_json,
     write_htcds_csv,
@@ -20,6 +21,6 @@ from tipnet.core.standard.validate import CODES, Problem, RecordResult, validate
 
 __all__ = [
     "CODES", "HTCDS", "Field", "FieldType", "ImportReport", "Problem", "RecordResult", "RowReport", "Schema",
-    "ctdc", "read_htcds_csv", "read_htcds_json", "read_kobo_csv", "read_kobo_json", "validate_record",
+    "ctdc", "read_htcds_csv", "read_htcds_json", "read_htcds_records", "read_kobo_csv", "read_kobo_json", "validate_record",
     "write_htcds_csv", "write_htcds_json",
 ]

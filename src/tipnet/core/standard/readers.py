@@ -39,7 +39,7 @@ from tipnet.core.standard.schema import HTCDS, FieldType, Schema
 from tipnet.core.standard.validate import Problem, validate_record
 
 __all__ = [
-    "KOBO_FIELD_NAMES", "KOBO_VALUES", "ImportReport", "RowReport", "read_htcds_csv", "read_htcds_json",
+    "KOBO_FIELD_NAMES", "KOBO_VALUES", "ImportReport", "RowReport", "read_htcds_csv", "read_htcds_json", "read_htcds_records",
     "read_kobo_csv", "read_kobo_json", "write_htcds_csv", "write_htcds_json",
 ]
 
@@ -214,7 +214,14 @@ def read_htcds_json(
         loaded = loaded["records"]
     if not isinstance(loaded, list):
         return _file_problem("not_a_list", 'Expected a list of records or {"records": [...]}.')
-    return _finish((("", item) for item in loaded), schema=schema, text=False, required=required, today=today)
+    return read_htcds_records(loaded, schema=schema, required=required, today=today)
+
+
+def read_htcds_records(
+    items: Iterable[object], *, schema: Schema = HTCDS, required: Collection[str] = (), today: dt.date | None = None,
+) -> ImportReport:
+    """Already-parsed typed records (an API request body), with the same all-or-nothing report."""
+    return _finish((("", item) for item in items), schema=schema, text=False, required=required, today=today)
 
 
 # --- KoboToolbox / ODK ----------------------------------------------------------------------------

@@ -65,6 +65,8 @@ class Action:
     TRAINING_JOINED = "training.joined"
     TRAINING_ATTEMPT_SCORED = "training.attempt_scored"
     TRAINING_CERTIFICATE = "training.certificate"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
 
 
 def audit_key() -> bytes:
