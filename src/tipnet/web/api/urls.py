@@ -29,6 +29,9 @@ def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 _patterns, _app_name, _namespace = api.urls
+# ninja's root view only ever answers 404 (it points at the interactive docs, switched off here);
+# the document is served at /api/openapi.json instead.
+_patterns = [p for p in _patterns if p.name != "api-root"]
 for _pattern in _patterns:
     _pattern.callback = _json_405(_pattern.callback)
 
