@@ -56,6 +56,20 @@ def _fresh_api_limits():  # type: ignore[no-untyped-def]
     ratelimit.reset()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():  # type: ignore[no-untyped-def]
+    """Schemathesis calls the WSGI application itself, whose end-of-request signal would close the
+    test's database connection (on PostgreSQL); Django's test client disconnects it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, api_token, settings) -> None:  # type: ignore[no-untyped-def]
