@@ -197,3 +197,9 @@ def test_cli_refuses_a_closed_account(staff) -> None:  # type: ignore[no-untyped
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert CliRunner().invoke(main, ["token", "create", "leaver"]).exit_code == 2
     assert not ApiToken.objects.exists()
+
+
+def test_token_page_in_japanese(staff) -> None:  # type: ignore[no-untyped-def]
+    """Needs the translations of i18n-pending/api.json merged into the catalogues."""
+    page = signed_in_client(staff[Role.CASEWORKER]).get(url("apitokens:tokens", lang="ja")).content.decode()
+    assert "APIトークン" in page and "認証アプリのコード" in page
