@@ -36,6 +36,7 @@ def staff(organisations) -> dict[str, User]:  # type: ignore[no-untyped-def]
     home = {
         Role.HOTLINE_OPERATOR: organisations["trustee"],
         Role.CASEWORKER: organisations["ngo"],
+        Role.CASE_SUPERVISOR: organisations["ngo"],
         Role.ORG_ADMIN: organisations["ngo"],
         Role.RESEARCHER: organisations["other"],
         Role.COORDINATOR: organisations["other"],

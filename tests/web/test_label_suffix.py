@@ -19,15 +19,23 @@ import tipnet.web
 from tipnet.web.label_suffix import label_with_suffix
 
 
-# Constructor arguments for the forms that need some.
-def _kwargs(name: str) -> dict[str, object]:
-    if name == "InviteForm":
+# Constructor arguments for the forms that need some, by module and class (two apps have an InviteForm).
+def _kwargs(form_class: type[forms.BaseForm]) -> dict[str, object]:
+    from django.utils.translation import get_language
+
+    name = f"{form_class.__module__}.{form_class.__name__}"
+    if name == "tipnet.web.accounts.forms.InviteForm":
         return {"roles": [("caseworker", "Caseworker")]}
-    if name == "ForwardForm":
+    if name == "tipnet.web.report.forms.ForwardForm":
         from tipnet.web.accounts.models import Organisation
 
         return {"queryset": Organisation.objects.none()}
+    if name == "tipnet.web.training.forms.CohortForm":
+        return {"organisations": [], "case_choices": []}
+    if name == "tipnet.web.training.forms.RecordForm":
+        return {"language": get_language() or "en"}
     return {}
+
 
 FULL_WIDTH_END = "？。！）」："
 
@@ -49,12 +57,12 @@ def project_forms() -> list[type[forms.BaseForm]]:
 
 def labels_of(form_class: type[forms.BaseForm]) -> list[str]:
     """Each field's label as the form renders it (label or legend), without the tags."""
-    form = form_class(**_kwargs(form_class.__name__))  # type: ignore[arg-type]
+    form = form_class(**_kwargs(form_class))  # type: ignore[arg-type]
     return [re.sub(r"<[^>]+>", "", str(field.label_tag())).strip() for field in form]
 
 
 def rendered(form_class: type[forms.BaseForm]) -> str:
-    return str(form_class(**_kwargs(form_class.__name__)).as_p())  # type: ignore[arg-type]
+    return str(form_class(**_kwargs(form_class)).as_p())  # type: ignore[arg-type]
 
 
 def test_the_project_has_forms_to_check(db) -> None:  # type: ignore[no-untyped-def]

@@ -22,9 +22,14 @@ ALL = frozenset(Role.values)
 PUBLIC = "public"
 ADMINS = frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})
 CASEWORKERS = frozenset({Role.CASEWORKER})
+CASES = frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})
 OPERATORS = frozenset({Role.HOTLINE_OPERATOR})
 # POSTs that answer with a redirect when permitted (Post/Redirect/Get).
-REDIRECTS = {"research:run_cancel", "training:start", "training:ask", "training:feedback"}
+REDIRECTS = {"research:run_cancel", "training:start", "training:ask", "training:feedback", "cases:task_done",
+             "cases:consent_withdraw"}
+# POSTs whose form the check leaves empty: a permitted role gets the clear 400 "bad input" page.
+FORM_POSTS = {"cases:event_add", "cases:task_add", "cases:consent_add", "cases:screening_link", "cases:disclose",
+              "cases:referral_new", "cases:referral_decide", "cases:return"}
 # Pages that open only with the operator's unlocked key: a session made without the password
 # (as here) gets 403 "key not unlocked" instead of the content; still never 404 for them.
 NEEDS_KEY = {"report:report", "report:file"}
@@ -70,6 +75,24 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "screening:start": ("GET", CASEWORKERS),
     "screening:interview": ("GET", CASEWORKERS),
     "screening:record": ("GET", CASEWORKERS),
+    # The case's organisation is the caseworkers' NGO; tests/web/test_cases_access.py checks
+    # another organisation's case for every case URL.
+    "cases:list": ("GET", CASES),
+    "cases:new": ("GET", CASES),
+    "cases:case": ("GET", CASES),
+    "cases:edit": ("GET", CASES),
+    "cases:event_add": ("POST", CASES),
+    "cases:task_add": ("POST", CASES),
+    "cases:task_done": ("POST", CASES),
+    "cases:consent_add": ("POST", CASES),
+    "cases:consent_withdraw": ("POST", CASES),
+    "cases:screening_link": ("POST", CASES),
+    "cases:disclose": ("POST", CASES),
+    "cases:referral_new": ("POST", CASES),
+    "cases:return": ("POST", CASES),
+    "cases:referrals": ("GET", CASES),
+    "cases:referral": ("GET", CASES),  # a referral the NGO sent
+    "cases:referral_decide": ("POST", CASES),
     "directory:help": ("GET", PUBLIC),
     "directory:help_trafficking": ("GET", PUBLIC),
     "directory:help_rights": ("GET", PUBLIC),
@@ -180,6 +203,9 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
         organisation=organisations["ngo"], name="Test shelter", kinds=["shelter"], sexes=["female"],
         residence=["regular"], languages=["en"], prefectures=["13"], beds_total=4, beds_free=1,
     )
+    from tests.web.cases_support import case_row, referral_row
+
+    case, task, consent = case_row(organisations["ngo"], owner=staff[Role.CASEWORKER])
     from tipnet.web.training.models import Cohort, CohortMember, PracticeAttempt
 
     cohort = Cohort.objects.create(organisation=organisations["ngo"], name="Test cohort",
@@ -189,6 +215,10 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
                                    score=100, feedback={"missed": []})
     attempt = PracticeAttempt.objects.create(user=staff[Role.TRAINEE], cohort=cohort, case_id="titp-debt-passport")
     return {
+        "referral_id": referral_row(case, organisations["other"], by=staff[Role.CASEWORKER]).pk,
+        "case_id": case.pk,
+        "task_id": task.pk,
+        "consent_id": consent.pk,
         "attempt_id": attempt.pk,
         "cohort_id": cohort.pk,
         "lesson_id": "palermo",
@@ -244,7 +274,8 @@ def test_role_against_every_url(role, staff, organisations, targets) -> None:  #
         elif role is None:
             ok = code == 302 and "/sign-in/" in response["Location"]
         elif role in allowed:
-            ok = code == 200 or (name in NEEDS_KEY and code == 403) or (name in REDIRECTS and code == 302)
+            ok = (code == 200 or (name in NEEDS_KEY and code == 403) or (name in REDIRECTS and code == 302)
+                  or (name in FORM_POSTS and code == 400))
         else:
             ok = code == 404
         if not ok:

@@ -76,6 +76,18 @@ def unseal(private_key: bytes, ciphertext: bytes) -> bytes:
         raise DecryptionError("cannot decrypt: wrong key or changed ciphertext") from error
 
 
+def record_seal(public_key: bytes, plaintext: bytes) -> tuple[bytes, bytes]:
+    """(sealed record key, ciphertext): a fresh random key per record, sealed to ``public_key``, so
+    one leaked record key opens one record and writing needs no secret (saved screenings, cases)."""
+    record_key = new_key()
+    return seal(public_key, record_key), secret_encrypt(record_key, plaintext)
+
+
+def record_open(private_key: bytes, sealed_key: bytes, ciphertext: bytes) -> bytes:
+    """The plaintext of ``record_seal``, or DecryptionError (changed bytes or a wrong key)."""
+    return secret_decrypt(unseal(private_key, sealed_key), ciphertext)
+
+
 def new_keypair() -> tuple[bytes, bytes]:
     """(public, private) X25519 key pair."""
     private = PrivateKey.generate()

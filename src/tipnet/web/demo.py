@@ -35,6 +35,8 @@ USERS = [
     ("operator", "Hotline operator (demo)", "Demo Reporting Line Trustee", Role.HOTLINE_OPERATOR),
     ("caseworker", "Caseworker (demo)", "Demo Migrant Support NGO", Role.CASEWORKER),
     ("orgadmin", "Organisation admin (demo)", "Demo Migrant Support NGO", Role.ORG_ADMIN),
+    ("supervisor", "Case supervisor (demo)", "Demo Migrant Support NGO", Role.CASE_SUPERVISOR),
+    ("lawyer", "Legal aid caseworker (demo)", "Demo Legal Aid Office", Role.CASEWORKER),
     ("researcher", "Researcher (demo)", "Demo Research Institute", Role.RESEARCHER),
     ("coordinator", "Advocacy coordinator (demo)", "Demo Network Secretariat", Role.COORDINATOR),
     ("trainee", "Trainee (demo)", "Demo Migrant Support NGO", Role.TRAINEE),
@@ -93,6 +95,11 @@ def demo_load() -> list[DemoLogin]:
     for organisation in organisations.values():
         organisation_key_ensure(organisation=organisation)
     _demo_receiver_key(organisations["Demo Prefectural Police"])
+    from tipnet.web.cases.demo import demo_cases_seed
+
+    demo_cases_seed(organisation=organisations["Demo Migrant Support NGO"],
+                    owner=User.objects.get(username="caseworker"), password=DEMO_PASSWORD,
+                    legal_aid=organisations["Demo Legal Aid Office"])
     from tipnet.web.directory.seed import directory_seed
 
     directory_seed(demo=True)

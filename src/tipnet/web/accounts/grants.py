@@ -12,6 +12,8 @@ role               organisation types
 hotline_operator   trustee only (the reporting line's reports are sealed to them)
 caseworker         ngo, law_enforcement, health_service, local_gov, immigration,
                    legal_service, authority, embassy (those who meet and screen people)
+case_supervisor    the same types as caseworker (reads every section of the organisation's
+                   cases and alone may override a missing consent: docs/cases.md)
 org_admin          every type
 researcher         every type except corporate and embassy
 coordinator        ngo, central_gov, local_gov, trustee (advocacy across the network)
@@ -43,13 +45,15 @@ from tipnet.web.accounts.roles import OrganisationType as T
 from tipnet.web.accounts.roles import Role
 
 _EVERY_TYPE = frozenset(T.values)
+# Those who meet and screen people, and keep their cases.
+_MEETS_PEOPLE = frozenset({
+    T.NGO, T.LAW_ENFORCEMENT, T.HEALTH_SERVICE, T.LOCAL_GOV, T.IMMIGRATION, T.LEGAL_SERVICE, T.AUTHORITY, T.EMBASSY,
+})
 
 ROLES_BY_ORGANISATION_TYPE: dict[str, frozenset[str]] = {
     Role.HOTLINE_OPERATOR: frozenset({T.TRUSTEE}),
-    Role.CASEWORKER: frozenset({
-        T.NGO, T.LAW_ENFORCEMENT, T.HEALTH_SERVICE, T.LOCAL_GOV, T.IMMIGRATION, T.LEGAL_SERVICE,
-        T.AUTHORITY, T.EMBASSY,
-    }),
+    Role.CASEWORKER: _MEETS_PEOPLE,
+    Role.CASE_SUPERVISOR: _MEETS_PEOPLE,
     Role.ORG_ADMIN: _EVERY_TYPE,
     Role.RESEARCHER: _EVERY_TYPE - {T.CORPORATE, T.EMBASSY},
     Role.COORDINATOR: frozenset({T.NGO, T.CENTRAL_GOV, T.LOCAL_GOV, T.TRUSTEE}),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
     CASEWORKER = "caseworker", _("Caseworker")
+    CASE_SUPERVISOR = "case_supervisor", _("Case supervisor")
     ORG_ADMIN = "org_admin", _("Organisation admin")
     RESEARCHER = "researcher", _("Researcher")
     COORDINATOR = "coordinator", _("Advocacy coordinator")

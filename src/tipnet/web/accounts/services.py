@@ -314,6 +314,9 @@ def user_offboard(*, actor: User, user: User) -> None:
     # readable by the colleagues who hold their own shares.
     orgkeys.organisation_shares_remove(actor=actor, user=user)
     tokens_revoke_all(actor=actor, user=user)
+    from tipnet.web.cases.services import referrals_revoke_of_departed
+
+    referrals_revoke_of_departed(actor=actor, user=user)
     _end_sessions(user)
     audit_record(
         actor=actor, action=Action.USER_OFFBOARDED, target_type="user", target_id=user.pk,

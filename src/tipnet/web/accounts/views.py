@@ -151,10 +151,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @access.staff_view(access.access_staff_home)
 def home_view(request: HttpRequest) -> HttpResponse:
+    from tipnet.web.cases.services import tasks_due_this_week
+
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     return render(request, "accounts/home.html", {
         "memberships": memberships, "awaiting": grants.pending_for_holder(request.user),
         "key_unlocked": keys.current_private_key(request) is not None,
+        "due": tasks_due_this_week(user=request.user, private_key=keys.current_private_key(request)),
     })
 
 

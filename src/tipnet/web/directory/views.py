@@ -44,6 +44,7 @@ from tipnet.web.directory.selectors import (
     service_public,
     services_editable,
 )
+from tipnet.web.public.errors import SummaryEntry, error_summary
 
 # The anonymous report form lives in the `report` app; link to it once it exists.
 REPORT_URL_NAMES = ("report:form", "report:start", "report:new", "report:submit", "report:index", "report:home")
@@ -108,6 +109,14 @@ def _search(request: HttpRequest) -> tuple[SearchForm, list[str], SearchFilters 
     return form, problems, form.filters()
 
 
+def _search_summary(form: SearchForm, problems: list[str]) -> list[SummaryEntry]:
+    """The problems as the error summary at the top of the page (public/errors.py): each field's
+    errors linked to the field, the others (an unknown filter) as plain lines."""
+    linked = error_summary(forms_=(form,)) if form.is_bound else []
+    shown = {entry.message for entry in linked}
+    return [SummaryEntry(message=p) for p in problems if p not in shown] + linked
+
+
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
     form, problems, filters = _search(request)
@@ -121,7 +130,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "form": form, "problems": problems, "filters": filters, "results": outcome.results,
             "relaxed": outcome.near_misses, "searched": filters is not None,
             "men_shelter_gap": any(n.code == NO_PUBLIC_SHELTER_FOR_MEN for n in outcome.notices),
-            "leaflet_query": leaflet_query,
+            "leaflet_query": leaflet_query, "summary": _search_summary(form, problems),
         },
         status=400 if problems else 200,
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.utils.translation import get_language
+from django.conf import settings
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipnet.core.screening import default_catalogue
 from tipnet.web.directory.prefectures import PREFECTURES
+from tipnet.web.report.attachments import MAX_FILE_BYTES, MAX_FILES, client_limits
 from tipnet.web.report.models import Forwarding, Report
 from tipnet.web.report.services import unknown_indicators
 
@@ -30,6 +32,24 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
+
+
+def file_check_attributes() -> dict[str, str]:
+    """data- attributes of a reporter's file field: the server's limits (one source:
+    attachments.client_limits) and, in the page's language, what tipnet/forms.js says about a file
+    the server would refuse. ``%(name)s`` is left for the script to fill in with the file's name."""
+    megabytes = 1024 * 1024
+    total = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    return {
+        **client_limits(total_bytes=total),
+        "data-msg-heading": gettext("These files will not be sent:"),
+        "data-msg-too-big": gettext("%(name)s is larger than %(max)s MB.") % {"name": "%(name)s", "max": MAX_FILE_BYTES // megabytes},
+        "data-msg-not-photo": gettext("%(name)s is not a photo. To send it as it is, tick 'Keep my other files as they are'.")
+        % {"name": "%(name)s"},
+        "data-msg-too-many": gettext("%(name)s: at most %(max)s files can be sent at a time.") % {"name": "%(name)s", "max": MAX_FILES},
+        "data-msg-total": gettext("Together your files are larger than %(max)s MB, so none of them would be sent. "
+                                  "Please choose fewer or smaller files.") % {"max": total // megabytes},
+    }
 
 
 VICTIM_CHOICES = [("", _("Not known")), ("1", _("One person")), ("2-5", _("2 to 5 people")), ("6+", _("6 or more people"))]
@@ -66,6 +86,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["prefecture"].choices = prefecture_choices()
+        self.fields["files"].widget.attrs.update(file_check_attributes())
 
     def clean_website(self) -> str:
         value = self.cleaned_data.get("website", "")
@@ -88,13 +109,28 @@ class ReplyForm(forms.Form):
     keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False,
                                     help_text=ReportForm.base_fields["keep_files"].help_text)
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["files"].widget.attrs.update(file_check_attributes())
+
 
 class StaffMessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Own ids: the report page shows this form and NoteForm, both with a "body" field, and two
+        # id="id_body" made the "Internal note" label focus the message to the reporter. Only the
+        # ids change (not the field names the page posts).
+        kwargs.setdefault("auto_id", "id_message_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
 
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("Internal note (never shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "id_note_%s")  # see StaffMessageForm
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 MAX_TRIAGE_INDICATORS = 50

@@ -155,3 +155,12 @@ class ReceiverKey(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="age_key")
     recipient = models.CharField(max_length=100)
+
+
+class SpentFormToken(models.Model):
+    """A one-time form token that has been used (report/once.py). Only a hash of the token is kept,
+    with the day it was spent: no link to the report or message it sent, nothing about the sender.
+    The unique hash is what makes a reload or a double press send exactly once."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    spent_day = models.DateField(db_index=True)

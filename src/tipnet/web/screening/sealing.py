@@ -23,16 +23,14 @@ def payload_seal(*, public_key: bytes, payload: dict[str, Any]) -> tuple[bytes, 
     """(sealed record key, ciphertext) for a payload with exactly the PAYLOAD_FIELDS."""
     if set(payload) != set(PAYLOAD_FIELDS):
         raise ValueError(f"a screening payload has the fields {PAYLOAD_FIELDS}")
-    record_key = crypto.new_key()
     plaintext = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-    return crypto.seal(public_key, record_key), crypto.secret_encrypt(record_key, plaintext)
+    return crypto.record_seal(public_key, plaintext)
 
 
 def payload_open(*, private_key: bytes, sealed_key: bytes, ciphertext: bytes) -> dict[str, Any]:
     """The payload, or PayloadError; nothing partial is ever returned."""
     try:
-        record_key = crypto.unseal(private_key, sealed_key)
-        payload = json.loads(crypto.secret_decrypt(record_key, ciphertext).decode())
+        payload = json.loads(crypto.record_open(private_key, sealed_key, ciphertext).decode())
     except (crypto.DecryptionError, UnicodeDecodeError, ValueError) as error:
         raise PayloadError("the screening cannot be decrypted") from error
     if not isinstance(payload, dict) or set(payload) != set(PAYLOAD_FIELDS):

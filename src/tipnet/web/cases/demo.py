@@ -1,0 +1,98 @@
+"""Demo cases for `tipnet demo`: invented people, sealed to the demo NGO's key like real cases."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from tipnet.web.accounts.keys import keyring_unlock
+from tipnet.web.accounts.models import Organisation, User
+from tipnet.web.cases import services
+from tipnet.web.cases.models import Case
+
+DEMO_CASES = [
+    {
+        "content": {
+            "identity": {"names": ["Nguyen Van Binh (demo)"], "aliases": ["グエン・ヴァン・ビン"], "birth_date": "1998-07-14",
+                         "contact": "demo: through the NGO's LINE account"},
+            "situation": {"sex": "masculine", "citizenships": ["VNM"], "languages": ["vi"], "age_trafficked": 23,
+                          "trafficking_status": "possible", "residence_status": "technical_intern",
+                          "recruitment": ["broker"], "control": ["debt_bondage", "withholds_documents", "excessive_hours"],
+                          "exploitation": ["forced_labour"], "industry": "C", "locations": "demo: Nghe An; a factory in Aichi"},
+            "health": {"health_notes": "demo: back pain, no doctor seen yet"},
+            "sexual": {"sex_exploitation": [], "sexual_notes": ""},
+        },
+        "consents": {"interview", "purpose_told", "data_use_told", "research_told", "access_right_told", "storage_told",
+                     "withdrawal_told", "police"},
+        "days_ago": 12,
+        "tasks": [("Accompany him to the Labour Standards Inspection Office", 2),
+                  ("Ask the supervising organisation for his passport", 5), ("Follow-up meeting", 20)],
+        "events": [("meeting", 10, "First meeting with a Vietnamese interpreter; screening done.")],
+        "status": "active",
+        "refer": True,
+    },
+    {
+        "content": {
+            "identity": {"names": ["Maria Santos (demo)"], "aliases": [], "birth_date": "1995-02-03", "contact": ""},
+            "situation": {"sex": "feminine", "citizenships": ["PHL"], "languages": ["tl", "en"], "age_trafficked": 24,
+                          "trafficking_status": "actual", "residence_status": "entertainer",
+                          "recruitment": ["online_ad"], "control": ["false_promises", "takes_earnings", "psychological_abuse"],
+                          "exploitation": ["sexual"], "industry": "R", "locations": "demo: Manila; a bar in Nagoya"},
+            "health": {"health_notes": ""},
+            "sexual": {"sex_exploitation": ["private"], "sexual_notes": "demo: disclosed to the owner only"},
+        },
+        "consents": {"interview", "purpose_told", "data_use_told", "research_told", "access_right_told", "storage_told",
+                     "withdrawal_told", "research"},
+        "days_ago": 60,
+        "tasks": [("Shelter check-in call", 1)],
+        "events": [("note", 30, "Moved to a women's shelter.")],
+        "status": "follow_up",
+    },
+    {
+        "content": {
+            "identity": {"names": ["Budi Santoso (demo)"], "aliases": [], "birth_date": "1990-11-20", "contact": ""},
+            "situation": {"sex": "masculine", "citizenships": ["IDN"], "languages": ["id"], "age_trafficked": 31,
+                          "trafficking_status": "possible", "residence_status": "specified_skilled",
+                          "recruitment": ["broker"], "control": ["debt_bondage"], "exploitation": ["forced_labour"],
+                          "industry": "F", "locations": "demo: a construction site in Gifu"},
+            "health": {"health_notes": ""},
+            "sexual": {"sex_exploitation": [], "sexual_notes": ""},
+        },
+        "consents": {"interview", "purpose_told", "data_use_told"},
+        "days_ago": 120,
+        "tasks": [],
+        "events": [("note", 90, "Wages paid after the labour inspection; he changed employer.")],
+        "status": "closed",
+    },
+]
+
+
+def demo_cases_seed(*, organisation: Organisation, owner: User, password: str, legal_aid: Organisation) -> int:
+    """Open the demo cases once (none if the organisation has cases), and refer the first to the
+    demo legal aid office with the person's consent. Returns how many cases were made."""
+    if Case.objects.filter(organisation=organisation).exists():
+        return 0
+    private_key = keyring_unlock(owner, password=password)
+    today = timezone.localdate()
+    referred = None
+    for spec in sorted(DEMO_CASES, key=lambda s: -int(s["days_ago"])):  # references in date order
+        opened = today - datetime.timedelta(days=spec["days_ago"])
+        case = services.case_open(actor=owner, organisation=organisation, content=spec["content"],
+                                  consents=set(spec["consents"]), opened_on=opened, private_key=private_key)
+        for kind, days_ago, text in spec["events"]:
+            services.case_event_add(actor=owner, case=case, kind=kind, occurred_on=today - datetime.timedelta(days=days_ago),
+                                    text=text)
+        for title, in_days in spec["tasks"]:
+            services.case_task_add(actor=owner, case=case, title=title, due_on=today + datetime.timedelta(days=in_days))
+        if spec["status"] != "active":
+            services.case_update(actor=owner, case=case, expected_version=case.version, content={},
+                                 status=spec["status"], private_key=private_key)
+        if spec.get("refer"):
+            referred = case
+    assert referred is not None
+    services.consent_record(actor=owner, case=referred, purpose="referral", given_on=today, recipient=legal_aid)
+    services.referral_propose(actor=owner, case=referred, receiver=legal_aid, sections=["identity", "situation"],
+                              reason="demo: unpaid wages and a confiscated passport; he would like a lawyer who "
+                                     "speaks Vietnamese", private_key=private_key)
+    return len(DEMO_CASES)
