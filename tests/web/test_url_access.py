@@ -38,6 +38,7 @@ RESEARCH = frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})
 PRACTICE = frozenset({Role.TRAINEE, Role.CASEWORKER, Role.ORG_ADMIN})
 TRAINERS = frozenset({Role.CASEWORKER, Role.ORG_ADMIN})
 TRAINEE_ONLY = frozenset({Role.TRAINEE})
+TOKEN_ONLY = "token"
 
 # url name -> (method, roles that get the page; PUBLIC for pages anyone may open)
 EXPECTED: dict[str, tuple[str, object]] = {
@@ -120,6 +121,17 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "training:cohorts": ("GET", TRAINERS),
     "training:cohort": ("GET", TRAINERS),
     "training:join": ("GET", PUBLIC),
+    # The JSON API: public endpoints answer anyone; the others take only a token, never a session
+    # (tests/web/test_api_matrix.py is the API's own role x endpoint matrix).
+    "openapi": ("GET", PUBLIC),
+    "api:services_list": ("GET", PUBLIC),
+    "api:services_get": ("GET", PUBLIC),
+    "api:htcds_schema": ("GET", PUBLIC),
+    "api:me": ("GET", TOKEN_ONLY),
+    "api:htcds_validate": ("POST", TOKEN_ONLY),
+    "apitokens:tokens": ("GET", ALL - {Role.TRAINEE}),
+    # The fixture's token belongs to someone else: only its owner may revoke it.
+    "apitokens:revoke": ("POST", frozenset()),
 }
 
 
@@ -220,11 +232,19 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
         "channel_slug": "web",
         "channel_id": channel_default().pk,
         "file_id": submission.report.files.get().pk,
+        "token_id": _someone_elses_token(organisations),
         "membership_id": Membership.objects.create(
             user=User.objects.create(username="pending_newcomer"), organisation=organisations["ngo"],
             role=Role.CASEWORKER, pending=True,
         ).pk,
     }
+
+
+def _someone_elses_token(organisations) -> int:  # type: ignore[no-untyped-def]
+    from tipnet.web.api.tokens import token_create
+
+    owner = make_staff("token_owner", organisations["ngo"], Role.CASEWORKER)
+    return token_create(actor=None, user=owner).token.pk
 
 
 @pytest.mark.parametrize("role", [None, *Role.values])
@@ -245,7 +265,9 @@ def test_role_against_every_url(role, staff, organisations, targets) -> None:  #
         data = {"confirm": "yes", "case": "titp-debt-passport", "question": "W_SAFE_NOW"}
         response = client.post(url, data) if method == "POST" else client.get(url)
         code = response.status_code
-        if allowed == PUBLIC:
+        if allowed == TOKEN_ONLY:
+            ok = code == 401
+        elif allowed == PUBLIC:
             ok = code in (200, 302, 404) if name == "accounts:welcome" else code in (200, 302)
             if name in ("accounts:welcome", "training:join"):
                 ok = code == 404  # an invalid token

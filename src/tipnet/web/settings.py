@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tipnet.web.report",
     "tipnet.web.directory",
     "tipnet.web.training",
+    "tipnet.web.api",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,8 @@ LOGGING = {
 # Reporting-line rate limits (report.ratelimit.DEFAULTS); a load test raises them through the
 # environment, e.g. TIPNET_RATE_LIMITS='{"submit_site_per_minute": 1000}'. They are never switched off.
 TIPNET_RATE_LIMITS = json.loads(os.environ.get("TIPNET_RATE_LIMITS", "{}") or "{}")
+# API rate limits per minute (api.ratelimit.DEFAULTS), e.g. TIPNET_API_RATE_LIMITS='{"token_per_minute": 600}'.
+TIPNET_API_RATE_LIMITS = json.loads(os.environ.get("TIPNET_API_RATE_LIMITS", "{}") or "{}")
 
 # Staff notifications (report.notify): "digest" (default), "immediate" or "off". Mail settings
 # from the environment; without EMAIL_HOST nothing is sent.

@@ -37,6 +37,7 @@ MENU: list[MenuEntry] = [
     MenuEntry("directory:gaps", _("Gaps in the directory"), frozenset({Role.COORDINATOR, Role.NETWORK_ADMIN})),
     MenuEntry("accounts:organisations", _("Organisations and staff"), frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})),
     MenuEntry("accounts:audit", _("Audit log"), frozenset({Role.NETWORK_ADMIN})),
+    MenuEntry("apitokens:tokens", _("API tokens"), ALL_ROLES - {Role.TRAINEE}),
 ]
 
 

@@ -7,6 +7,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from tipnet.web.api.urls import api_urlpatterns
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
@@ -14,6 +16,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/", include(api_urlpatterns)),
 ]
 urlpatterns += i18n_patterns(
     path("", include("tipnet.web.public.urls")),
@@ -22,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("staff/screening/", include("tipnet.web.screening.urls")),
     path("staff/cases/", include("tipnet.web.cases.urls")),
     path("staff/training/", include("tipnet.web.training.urls")),
+    path("staff/tokens/", include("tipnet.web.api.urls")),
     path("", include("tipnet.web.report.urls")),
     path("", include("tipnet.web.directory.urls")),
     prefix_default_language=True,

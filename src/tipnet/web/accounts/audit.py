@@ -80,6 +80,8 @@ class Action:
     TRAINING_ATTEMPT_SCORED = "training.attempt_scored"
     TRAINING_CERTIFICATE = "training.certificate"
     TRAINING_CASES_CHECKED = "training.cases_checked"
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
 
 
 def audit_key() -> bytes:

@@ -28,6 +28,7 @@ from tipnet.web.accounts.keys import keyring_create_for
 from tipnet.web.accounts.models import Invitation, Membership, Organisation, User
 from tipnet.web.accounts.notify import notify_confirmation_needed
 from tipnet.web.accounts.roles import Role
+from tipnet.web.api.tokens import tokens_revoke_all
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_LENGTH = 16  # hex digits (recovery_codes_issue); a TOTP code has 6
@@ -312,6 +313,7 @@ def user_offboard(*, actor: User, user: User) -> None:
     # Without a membership the shares would only be a way back in; the organisations' records stay
     # readable by the colleagues who hold their own shares.
     orgkeys.organisation_shares_remove(actor=actor, user=user)
+    tokens_revoke_all(actor=actor, user=user)
     from tipnet.web.cases.services import referrals_revoke_of_departed
 
     referrals_revoke_of_departed(actor=actor, user=user)
