@@ -49,6 +49,12 @@ PROGRESS_FROM = 200
 @click.option("--conf-level", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
               help="Coverage of the intervals.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--burnin", type=click.IntRange(min=0), default=None,
+              help="latent: sweeps discarded per chain (default 10,000, as LCMCR).")
+@click.option("--samples", type=click.IntRange(min=4), default=None,
+              help="latent: draws kept per chain (default 1,000, thinned by 10, as LCMCR).")
+@click.option("--chains", type=click.IntRange(min=1, max=64), default=None,
+              help="latent: independent chains for the R-hat (default 4).")
 @click.option("--compare/--no-compare", default=True, show_default=True,
               help="Also fit the other kind of model (latent classes beside a log-linear method, "
                    "stepwise beside latent) and Chao's lower bound, side by side, with a warning "
@@ -65,6 +71,9 @@ def estimate(
     ntop: int | None,
     conf_level: float,
     quiet: bool,
+    burnin: int | None,
+    samples: int | None,
+    chains: int | None,
     compare: bool,
 ) -> None:
     """Estimate the total population, seen and unseen, from overlapping lists.
@@ -86,8 +95,18 @@ def estimate(
             table = read_table(table_file)
     except TableError as exc:
         raise InputError(f"{records_file or table_file}: {exc}") from None
+    latent_options = {
+        name: value
+        for name, value in (("burnin", burnin), ("samples", samples), ("chains", chains))
+        if value is not None
+    }
     try:
-        model = MSEModel(table, method=method, pthresh=pthresh, maxorder=maxorder, ntop=ntop)
+        if method == "latent":
+            from tipnet.core.estimation.latent import LatentClassModel
+
+            model: Any = LatentClassModel(table, **latent_options)
+        else:
+            model = MSEModel(table, method=method, pthresh=pthresh, maxorder=maxorder, ntop=ntop)
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
@@ -104,7 +123,8 @@ def estimate(
         from tipnet.core.estimation.diagnostics import compare_methods
 
         with _progress(not quiet and not latent, "Latent-class sampler (for comparison)") as progress:
-            result = compare_methods(table, result, seed=seed, progress=progress)
+            result = compare_methods(table, result, seed=seed, progress=progress,
+                                     latent_options=latent_options)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -50,12 +50,14 @@ def compare_methods(
     cancelled: Cancelled | None = None,
     latent: Any = None,
     loglinear: Any = None,
+    latent_options: dict[str, Any] | None = None,
 ) -> Any:
     """``result`` with the methods compared and the heterogeneity warnings added.
 
     ``result`` is the answer of the method asked for (an ``MSEResult`` or a ``LatentResult``).
     The other estimate is fitted here unless given: the latent-class model (several seconds)
     beside a log-linear result, the stepwise log-linear model (no bootstrap) beside a latent one.
+    ``latent_options`` (``burnin``, ``samples``, ``chains``...) go to the latent sampler.
     """
     from .latent import LatentClassModel
     from .model import MSEModel
@@ -67,7 +69,9 @@ def compare_methods(
     else:
         loglinear = result
         if latent is None:
-            latent = LatentClassModel(table).fit(seed=seed, progress=progress, cancelled=cancelled)
+            latent = LatentClassModel(table, **(latent_options or {})).fit(
+                seed=seed, progress=progress, cancelled=cancelled
+            )
     chao = result.chao if getattr(result, "chao", None) is not None else chao_lower_bound(table)
     rows = [_row(loglinear), _row(latent), _chao_row(chao)]
     estimates = [r["estimate"] for r in rows if r["estimate"] is not None and r["estimate"] > 0]

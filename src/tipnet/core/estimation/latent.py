@@ -421,8 +421,8 @@ def _notes(result: LatentResult) -> list[Note]:
                 "latent_not_converged",
                 f"The chains of the latent-class sampler disagree or move slowly (R-hat "
                 f"{result.rhat:.3f}, effective sample size {result.ess:,.0f}; wanted at most "
-                f"{RHAT_LIMIT} and at least {ess_min}): run longer (more burn-in and samples) "
-                "before relying on the figure.",
+                f"{RHAT_LIMIT} and at least {ess_min}): the interval ends are rough; run longer "
+                "(tipnet estimate --method latent --burnin 50000 --samples 5000) before publishing.",
                 {"rhat": _num(result.rhat), "ess": _num(result.ess), "rhat_limit": RHAT_LIMIT,
                  "ess_min": ess_min},
             )

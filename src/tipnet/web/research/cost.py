@@ -44,10 +44,13 @@ SECONDS: dict[str, dict[int, tuple[float, float]]] = {
 #: The latent-class sampler (``core.estimation.latent``) costs per sweep, for its 4 chains at
 #: once, about a fixed overhead plus a multinomial draw per non-empty cell; it runs 20,500 sweeps
 #: (500 warm-up, 10,000 burn-in, 1,000 samples thinned by 10) whatever the replicates.
-#: Measured by bench/estimate_cost.py (--latent) on the reference machine, rounded up.
+#: Measured 2026-12-06 (CPU time of 1,500 sweeps on simulated 4-, 10- and 12-list tables of 4,000
+#: people: 0.60 ms a sweep with 15 cells, 1.70 ms with 618, 2.30 ms with 1,093), doubled for a
+#: busy machine: about 26 s for a table of 4 or 5 lists, 115 s for 1,100 cells, over the limit
+#: from about 3,400 cells.
 LATENT_SWEEPS = 20_500
-LATENT_SECONDS_PER_SWEEP = 0.0008
-LATENT_SECONDS_PER_CELL_SWEEP = 0.000008
+LATENT_SECONDS_PER_SWEEP = 0.0012
+LATENT_SECONDS_PER_CELL_SWEEP = 0.000004
 
 
 def latent_seconds(cells: int) -> float:
