@@ -207,6 +207,9 @@ class LatentClassModel:
     Rank-normalization, folding, and localization: an improved R-hat. Bayesian Analysis 16, 667-718.
     """
 
+    #: SD (log scale) of the per-chain perturbation of the starting capture rates.
+    init_spread = 0.5
+
     def __init__(
         self,
         table: CaptureTable,
@@ -284,7 +287,7 @@ class LatentClassModel:
         # uniform stick-breaking draw), with the rates perturbed per chain so that R-hat can see
         # chains that have not mixed.
         rate = np.clip((X * freq[:, None]).sum(axis=0) / n, 1e-3, 1 - 1e-3)
-        jitter = np.exp(rng.normal(0.0, 0.5, size=(C, J, K)))
+        jitter = np.exp(rng.normal(0.0, self.init_spread, size=(C, J, K)))
         lam1 = np.clip(rate[None, :, None] * jitter, 1e-3, 1 - 1e-3)
         log_lam1, log_lam0 = np.log(lam1), np.log1p(-lam1)
         v = rng.beta(1.0, 1.0, size=(C, K - 1))
