@@ -27,7 +27,7 @@ from typing import Any
 
 from .bootstrap import Cancelled
 from .chao import ChaoBound, chao_lower_bound
-from .results import Note
+from .results import Note, _num
 from .table import CaptureTable
 
 __all__ = ["compare_methods", "heterogeneity_notes"]
@@ -77,6 +77,8 @@ def compare_methods(
     estimates = [r["estimate"] for r in rows if r["estimate"] is not None and r["estimate"] > 0]
     spread = 100.0 * (max(estimates) / min(estimates) - 1.0) if len(estimates) > 1 else None
     notes = heterogeneity_notes(loglinear, latent, chao)
+    if latent is not result:  # the latent run's own trouble, which the reader would not see
+        notes = [n for n in latent.warnings if n.code.startswith("latent_")] + notes
     comparison = {
         "methods": rows,
         "spread_percent": spread,
@@ -173,10 +175,3 @@ def _chao_row(chao: ChaoBound) -> dict[str, Any]:
         "high": None,
         "interval": "none",
     }
-
-
-def _num(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None

@@ -40,8 +40,7 @@ import numpy as np
 
 from .bootstrap import EstimationCancelled
 from .chao import ChaoBound, chao_lower_bound
-from .comparison import comparison_lines
-from .results import Note
+from .results import Note, _fmt, _num, closing_lines
 from .table import CaptureTable
 
 __all__ = [
@@ -169,13 +168,7 @@ class LatentResult:
             f"thinning {o['thinning']}, seed {o['seed']}); R-hat {self.rhat:.3f}, "
             f"effective sample size {self.ess:,.0f}",
         ]
-        if self.chao is not None:
-            lines.append(self.chao.summary_line())
-        if self.comparison is not None:
-            lines.extend(comparison_lines(self.comparison))
-        if self.warnings:
-            lines.append("Warnings:")
-            lines.extend(f"  - {note.message}" for note in self.warnings)
+        lines.extend(closing_lines(self))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -519,16 +512,3 @@ def effective_sample_size(draws: np.ndarray) -> float:
         previous = pair
         tau += 2.0 * pair
     return float(m * s / max(tau, 1.0 / math.log10(max(m * s, 10))))
-
-
-def _num(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _fmt(value: float | None) -> str:
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value:,.0f}"

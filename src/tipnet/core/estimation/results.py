@@ -229,17 +229,25 @@ class MSEResult:
             )
         else:
             lines.append("No bootstrap: the interval above ignores the uncertainty of choosing the model.")
-        if self.chao is not None:
-            lines.append(self.chao.summary_line())
-        if self.comparison is not None:
-            lines.extend(comparison_lines(self.comparison))
-        if self.warnings:
-            lines.append("Warnings:")
-            lines.extend(f"  - {note.message}" for note in self.warnings)
+        lines.extend(closing_lines(self))
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def closing_lines(result: Any) -> list[str]:
+    """The end of a summary, the same for every method: Chao's lower bound, the methods compared
+    (when they were) and the warnings."""
+    lines: list[str] = []
+    if result.chao is not None:
+        lines.append(result.chao.summary_line())
+    if result.comparison is not None:
+        lines.extend(comparison_lines(result.comparison))
+    if result.warnings:
+        lines.append("Warnings:")
+        lines.extend(f"  - {note.message}" for note in result.warnings)
+    return lines
 
 
 def _num(value: float | None) -> float | None:
