@@ -153,6 +153,11 @@ def main() -> None:
     parser.add_argument("--summarise", default=None, metavar="FILE",
                         help="only summarise rows saved earlier with --save")
     args = parser.parse_args()
+    # Import the estimators once, here: the workers inherit them, and all tables of a run use
+    # the same code even if the source changes meanwhile.
+    import tipnet.core.estimation.diagnostics
+    import tipnet.core.estimation.latent  # noqa: F401
+
     methods = tuple(m.strip() for m in args.methods.split(","))
     if args.summarise:
         saved: dict[str, list[dict]] = {}
