@@ -42,6 +42,8 @@ def test_latent_run_with_the_methods_compared(researcher_client, django_capture_
     assert 'id="latent-diagnostics"' in body and "R-hat" in body
     assert "95% credible interval" in body
     assert researcher_client.get(url("research:run_json", run.pk)).json()["comparison"]["methods"][2]["method"] == "chao"
+    csv_text = researcher_client.get(url("research:run_csv", run.pk)).content.decode()
+    assert "latent classes" in csv_text and "chao_lower_bound" in csv_text and "compared_stepwise" in csv_text
 
 
 def test_without_the_comparison_chao_still_shows(researcher_client, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

@@ -338,8 +338,17 @@ def estimate_result_csv(run: EstimateRun) -> str:
     ):
         if key in result:
             writer.writerow([key, result[key]])
-    writer.writerow(["model", " + ".join(result.get("model", [])) or "main effects only"])
+    if result.get("method") == "latent":
+        writer.writerow(["model", "latent classes (Manrique-Vallier 2016)"])
+        for key in ("rhat", "ess", "chains"):
+            writer.writerow([key, result.get("diagnostics", {}).get(key)])
+    else:
+        writer.writerow(["model", " + ".join(result.get("model", [])) or "main effects only"])
     writer.writerow(["method", result.get("method")])
+    if result.get("chao"):
+        writer.writerow(["chao_lower_bound", result["chao"].get("estimate")])
+    for row in (result.get("comparison") or {}).get("methods", []):
+        writer.writerow([f"compared_{row.get('method')}", row.get("estimate")])
     writer.writerow(["nboot", run.nboot])
     writer.writerow(["seed", run.seed])
     for note in result.get("warnings", []):
