@@ -148,6 +148,8 @@ def main() -> None:
                         help=f"one of {', '.join(SCENARIOS)}, several comma-separated, or all")
     parser.add_argument("--methods", default="stepwise,latent",
                         help="stepwise (always) and latent; stepwise alone is issue 6's benchmark")
+    parser.add_argument("--first", type=int, default=0,
+                        help="index of the first table (to add tables to an earlier run)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--save", default=None, help="append the raw rows as JSON lines to FILE")
     parser.add_argument("--summarise", default=None, metavar="FILE",
@@ -179,7 +181,7 @@ def main() -> None:
     print("|---|---|---:|---:|---:|---:|")
     for scenario in scenarios:
         start = time.perf_counter()
-        tasks = [(scenario, i, args.nboot, methods) for i in range(args.tables)]
+        tasks = [(scenario, i, args.nboot, methods) for i in range(args.first, args.first + args.tables)]
         rows = []
         with get_context("fork").Pool(args.workers) as pool:
             for r in pool.imap_unordered(one_table, tasks):
