@@ -92,14 +92,14 @@ def run(args: argparse.Namespace) -> None:
         sexes = rng.choice([["female"], ["female"], ["female", "male", "other"], ["male"], ["female", "male"]])
         beds = rng.choice([None, None, 4, 8, 12, 20])
         service = Service(
-            organisation=rng.choice(organisations), name=f"Bench service {i}", name_en=f"Bench service {i}",
+            organisation=rng.choice(organisations), name=f"Bench service {i}",
             kinds=rng.sample(Kind.values, rng.choice([1, 1, 2, 3])), sexes=sexes,
             residence=rng.sample(Residence.values, rng.choice([1, 2, 4])),
             languages=sorted(set(rng.choices(languages, weights, k=rng.choice([1, 2, 3, 5])))),
             nationwide=nationwide, prefectures=prefectures, beds_total=beds,
             beds_free=rng.randint(0, beds) if beds else None, age_min=rng.choice([None, None, 18]),
             age_max=rng.choice([None, None, 17, 64]) if rng.random() < 0.3 else None,
-            description={"en": "Generated for the benchmark."}, is_demo=True, phone="000-0000-0000",
+            texts={"en": {"name": f"Bench service {i}", "description": "Generated for the benchmark."}}, is_demo=True, phone="000-0000-0000",
         )
         if service.age_min and service.age_max and service.age_max < service.age_min:
             service.age_max = None

@@ -155,3 +155,14 @@ def authenticator_code(secret: str, at: float | None = None, step: int = 30, dig
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 10**digits:0{digits}d}"
+
+
+def start_screening(page: Page, staff_lang: str, person_lang: str, reference: str, age: str = "27",
+                    form: str = "labour") -> None:
+    """Start a screening from the screenings page: the person's language, age, form, reference."""
+    page.goto(f"/{staff_lang}/staff/screening/")
+    page.locator("#id_person_language").select_option(person_lang)
+    page.locator("#id_age").fill(age)
+    page.locator("#id_form").select_option(form)
+    page.locator("#id_reference").fill(reference)
+    page.locator("main form button[type=submit]").click()

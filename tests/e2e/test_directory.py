@@ -76,8 +76,8 @@ def test_vietnamese_man_in_aichi_looks_for_a_shelter(make_context, directory, sc
     articles = page.locator("article.service")
     expect(articles.first).to_be_visible()
     text = page.locator("main").inner_text()
-    assert "Legal Affairs Bureaus" in text  # the lodging open to men, nationwide
-    assert "Women's Consultation" not in text  # women only: not offered to a man
+    assert "Cục Pháp vụ" in text  # Legal Affairs Bureaus (name in Vietnamese): the lodging open to men, nationwide
+    assert "Trung tâm tư vấn và hỗ trợ phụ nữ" not in text  # women only: not offered to a man
     page.screenshot(path=str(screenshots / f"directory-search-vi-man-aichi-{'js' if js else 'nojs'}.png"), full_page=True)
     assert page.context.cookies() == []
 
@@ -89,13 +89,13 @@ def test_thai_woman_in_tokyo_looks_for_legal_help(make_context, directory, scree
     expect(page.locator("html")).to_have_attribute("lang", "th")
     results = page.locator("article.service h3")
     names = results.all_inner_texts()
-    assert any("Houterasu" in name for name in names), names
+    assert any("โฮเทราสึ" in name for name in names), names  # Houterasu, named in Thai
     assert all("Thai" not in name for name in names)
     # Open a result: its page is in Thai too, and says it is not verified yet.
     with page.expect_navigation():
-        page.get_by_role("link", name="Houterasu (Japan Legal Support Center)").click()
+        page.get_by_role("link", name="โฮเทราสึ (ศูนย์ช่วยเหลือทางกฎหมายแห่งญี่ปุ่น)").click()
     expect(page.locator("html")).to_have_attribute("lang", "th")
-    expect(page.get_by_role("link", name="0570-078377")).to_be_visible()
+    expect(page.locator("dl.result").get_by_role("link", name="0570-078377")).to_be_visible()  # also in the emergency box
     page.screenshot(path=str(screenshots / f"directory-service-th-{'js' if js else 'nojs'}.png"), full_page=True)
     assert page.context.cookies() == []
 

@@ -19,7 +19,7 @@ from django.utils.translation import to_locale
 from playwright.sync_api import Page, Response, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.support import REPO_ROOT
+from tests.support import REPO_ROOT, required
 
 LANGUAGES = ["ja", "en", "vi", "zh-hans", "fil", "th", "id", "es", "pt-br"]
 PAGES = {"home": "/{lang}/", "sign-in": "/{lang}/staff/sign-in/"}
@@ -107,7 +107,8 @@ def installed_glyphs() -> frozenset[int]:
         for font in fonts:
             font.close()
     if not covered:
-        pytest.fail(f"no fonts found under {FONT_DIR} (apt-get install fonts-noto-core fonts-noto-cjk)")
+        required("fonts", f"no fonts found under {FONT_DIR}: the pages and PDFs need Debian's fonts-noto-core and "
+                          "fonts-noto-cjk (apt-get install fonts-noto-core fonts-noto-cjk)")
     return frozenset(covered)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.pages import sign_in
+from tests.e2e.pages import sign_in, start_screening
 from tipnet.core.screening import default_catalogue
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -17,12 +17,7 @@ TITP = ["DR_JOB_NATURE", "DR_WAGES", "DR_CONDITIONS", "CR_DEBT_BONDAGE", "CR_DOC
 @pytest.mark.parametrize(("staff_lang", "person_lang"), [("ja", "fil"), ("en", "vi")])
 def test_interview_two_languages_result_and_save(page: Page, tipnet_server, screenshots, staff_lang: str, person_lang: str) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, "caseworker", DEMO_PASSWORD, tipnet_server.totp("caseworker"))
-    page.goto(f"/{staff_lang}/staff/screening/")
-    page.locator("#id_person_language").select_option(person_lang)
-    page.locator("#id_age").fill("27")
-    page.locator("#id_form").select_option("labour")
-    page.locator("#id_reference").fill(f"E2E-{staff_lang}-{person_lang}")
-    page.locator("main form button[type=submit]").click()
+    start_screening(page, staff_lang, person_lang, f"E2E-{staff_lang}-{person_lang}")
 
     catalogue = default_catalogue()
     questions = catalogue.questions("adult_labour", staff_lang)

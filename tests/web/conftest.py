@@ -40,6 +40,7 @@ def staff(organisations) -> dict[str, User]:  # type: ignore[no-untyped-def]
         Role.RESEARCHER: organisations["other"],
         Role.COORDINATOR: organisations["other"],
         Role.NETWORK_ADMIN: organisations["other"],
+        Role.TRAINEE: organisations["ngo"],
     }
     return {role: make_staff(f"user_{role}", org, role) for role, org in home.items()}
 

@@ -93,9 +93,9 @@ def test_thai_woman_in_tokyo_finds_legal_help(seeded) -> None:  # type: ignore[n
     assert response.status_code == 200
     names = [s.name for s in response.context["results"]]
     assert any(name.startswith("法テラス") for name in names)
-    assert "Demo: legal aid desk (demo)" in names
+    assert "Demo: legal aid desk" in names
     # Local before nationwide
-    assert names.index("Demo: legal aid desk (demo)") < names.index(next(n for n in names if n.startswith("法テラス")))
+    assert names.index("Demo: legal aid desk") < names.index(next(n for n in names if n.startswith("法テラス")))
     assert response.content.decode().count("<article") == len(names)
 
 
@@ -135,7 +135,7 @@ def test_bad_filter_message_in_the_readers_language(seeded) -> None:  # type: ig
 
 
 def test_service_page_shows_everything(seeded) -> None:  # type: ignore[no-untyped-def]
-    service = Service.objects.get(name="Demo: women's shelter (demo)")
+    service = Service.objects.get(name="Demo: women's shelter")
     body = Client().get(f"/en/help/services/{service.pk}/").content.decode()
     assert "3 of 8" in body and "updated" in body
     assert "Demo entry" in body and "not been verified" in body

@@ -72,7 +72,7 @@ def test_network_admin_edits_any_service_audited(staff, foreign, client_for) -> 
     assert response.status_code == 302, response.content.decode()[:2000]
     foreign.refresh_from_db()
     assert foreign.sexes == ["female", "male"] and foreign.prefectures == ["23", "21"]
-    assert foreign.description == {"en": "A shelter."}
+    assert foreign.texts == {"en": {"description": "A shelter."}}
     event = AuditEvent.objects.filter(action="directory.service_updated").last()
     assert event.target_id == str(foreign.pk) and "sexes" in event.details["fields"]
 
@@ -197,7 +197,7 @@ def test_good_file_imports_and_audits(staff, organisations, client_for, own) -> 
     response = client.post("/en/staff/directory/import/", {"file": SimpleUploadedFile("d.csv", text.encode())})
     assert response.status_code == 302
     created = Service.objects.get(name="CSV shelter")
-    assert created.prefectures == ["23", "21"] and created.description == {"en": "From CSV"}
+    assert created.prefectures == ["23", "21"] and created.texts == {"en": {"description": "From CSV"}}
     own.refresh_from_db()
     assert own.name == "Shelter A renamed"
     event = AuditEvent.objects.get(action="directory.imported")

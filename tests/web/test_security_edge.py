@@ -13,6 +13,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils.translation import override
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -258,13 +259,14 @@ def test_a_wrong_recovery_code_still_throttles_recovery_codes(carla: User) -> No
 # ------------------------------------------------------------------ 20. directory JSON free of markup
 
 
+@override("en")  # the messages are checked in English; alone, the test would run in the default Japanese
 def test_directory_text_with_markup_is_refused(organisations, staff) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError, match="Plain text only"):
         make_service(organisations["ngo"], name="<img src=x onerror=alert(1)>")
     with pytest.raises(DirectoryError, match="Plain text only"):
         service_create(actor=staff[Role.ORG_ADMIN], organisation=organisations["ngo"], data={
             "name": "Shelter", "kinds": ["shelter"], "sexes": ["female"], "residence": ["regular"],
-            "nationwide": True, "description": {"en": "Call us </script><script>alert(1)</script>"}})
+            "nationwide": True, "texts": {"en": {"description": "Call us </script><script>alert(1)</script>"}}})
     assert not Service.objects.exists()
     ok = make_service(organisations["ngo"], eligibility_note="Ages < 18 and > 12 welcome")
     assert ok.pk
@@ -273,7 +275,7 @@ def test_directory_text_with_markup_is_refused(organisations, staff) -> None:  #
 def test_services_json_holds_no_markup_even_for_old_rows(organisations) -> None:  # type: ignore[no-untyped-def]
     service = make_service(organisations["ngo"], nationwide=True)
     # A row saved before the check existed (save() without full_clean).
-    Service.objects.filter(pk=service.pk).update(name="<b>Shelter</b>", hours="<img src=x onerror=alert(1)>")
+    Service.objects.filter(pk=service.pk).update(name="<b>Shelter</b>", texts={"en": {"hours": "<img src=x onerror=alert(1)>"}})
     response = Client().get("/en/help/services.json")
     assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
     assert "<" not in response.content.decode() and ">" not in response.content.decode()

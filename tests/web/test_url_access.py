@@ -24,11 +24,15 @@ ADMINS = frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})
 CASEWORKERS = frozenset({Role.CASEWORKER})
 OPERATORS = frozenset({Role.HOTLINE_OPERATOR})
 # POSTs that answer with a redirect when permitted (Post/Redirect/Get).
-REDIRECTS = {"research:run_cancel"}
+REDIRECTS = {"research:run_cancel", "training:start", "training:ask", "training:feedback"}
 # Pages that open only with the operator's unlocked key: a session made without the password
 # (as here) gets 403 "key not unlocked" instead of the content; still never 404 for them.
 NEEDS_KEY = {"report:report", "report:file"}
 RESEARCH = frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})
+# Training: trainees reach lessons, their own attempts and their certificate, and nothing else.
+PRACTICE = frozenset({Role.TRAINEE, Role.CASEWORKER, Role.ORG_ADMIN})
+TRAINERS = frozenset({Role.CASEWORKER, Role.ORG_ADMIN})
+TRAINEE_ONLY = frozenset({Role.TRAINEE})
 
 # url name -> (method, roles that get the page; PUBLIC for pages anyone may open)
 EXPECTED: dict[str, tuple[str, object]] = {
@@ -81,6 +85,18 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "directory:import": ("GET", frozenset({Role.NETWORK_ADMIN})),
     "directory:export": ("GET", frozenset({Role.NETWORK_ADMIN})),
     "directory:gaps": ("GET", frozenset({Role.COORDINATOR, Role.NETWORK_ADMIN})),
+    "training:home": ("GET", PRACTICE),
+    "training:lesson": ("GET", PRACTICE),
+    "training:start": ("POST", PRACTICE),
+    # The attempt and the certificate in the fixture belong to the trainee: nobody else's.
+    "training:attempt": ("GET", TRAINEE_ONLY),
+    "training:ask": ("POST", TRAINEE_ONLY),
+    "training:record": ("GET", TRAINEE_ONLY),
+    "training:feedback": ("GET", TRAINEE_ONLY),
+    "training:certificate": ("GET", TRAINEE_ONLY),
+    "training:cohorts": ("GET", TRAINERS),
+    "training:cohort": ("GET", TRAINERS),
+    "training:join": ("GET", PUBLIC),
 }
 
 
@@ -152,7 +168,18 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
         organisation=organisations["ngo"], name="Test shelter", kinds=["shelter"], sexes=["female"],
         residence=["regular"], languages=["en"], prefectures=["13"], beds_total=4, beds_free=1,
     )
+    from tipnet.web.training.models import Cohort, CohortMember, PracticeAttempt
+
+    cohort = Cohort.objects.create(organisation=organisations["ngo"], name="Test cohort",
+                                   case_ids=["titp-debt-passport"], created_by=staff[Role.ORG_ADMIN])
+    CohortMember.objects.create(cohort=cohort, user=staff[Role.TRAINEE])
+    PracticeAttempt.objects.create(user=staff[Role.TRAINEE], cohort=cohort, case_id="titp-debt-passport", passed=True,
+                                   score=100, feedback={"missed": []})
+    attempt = PracticeAttempt.objects.create(user=staff[Role.TRAINEE], cohort=cohort, case_id="titp-debt-passport")
     return {
+        "attempt_id": attempt.pk,
+        "cohort_id": cohort.pk,
+        "lesson_id": "palermo",
         "service_id": service.pk,
         "organisation_id": organisations["ngo"].pk,
         "token": "not-a-real-token",
@@ -185,11 +212,12 @@ def test_role_against_every_url(role, staff, organisations, targets) -> None:  #
             kwargs["user_id"] = make_staff(f"target_{role}_{name.split(':')[-1]}", organisations["ngo"], Role.CASEWORKER).pk
         with translation.override("en"):
             url = reverse(name, kwargs=kwargs)
-        response = client.post(url, {"confirm": "yes"}) if method == "POST" else client.get(url)
+        data = {"confirm": "yes", "case": "titp-debt-passport", "question": "W_SAFE_NOW"}
+        response = client.post(url, data) if method == "POST" else client.get(url)
         code = response.status_code
         if allowed == PUBLIC:
             ok = code in (200, 302, 404) if name == "accounts:welcome" else code in (200, 302)
-            if name == "accounts:welcome":
+            if name in ("accounts:welcome", "training:join"):
                 ok = code == 404  # an invalid token
         elif role is None:
             ok = code == 302 and "/sign-in/" in response["Location"]

@@ -23,10 +23,13 @@ from tipnet.cli._errors import InputError
 
 #: Bootstraps at least this long get a progress bar on stderr.
 PROGRESS_FROM = 200
+#: Options that only some methods use. Giving one to another method is refused (exit 2) rather
+#: than silently ignored: a researcher who sets --pthresh for bic believes it changed something.
+METHOD_OPTIONS = {"pthresh": ("stepwise", "aic"), "maxorder": ("bic",), "ntop": ("bic",)}
 
 
 @click.command("estimate")
-@click.argument("table_file", metavar="TABLE.csv", required=False,
+@click.argument("table_file", metavar="TABLE", required=False,
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--records", "records_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Build the table from FILE.csv: one row per record with person_id and source.")
@@ -78,8 +81,9 @@ def estimate(
 ) -> None:
     """Estimate the total population, seen and unseen, from overlapping lists.
 
-    TABLE.csv has one 0/1 column per list and a `count` column (people seen on exactly that
-    combination of lists); the all-zero pattern is what is estimated and must not appear.
+    TABLE (CSV separated by commas, semicolons or tabs, or Excel .xlsx: the first sheet) has one
+    0/1 column per list and a `count` column (people seen on exactly that combination of lists);
+    the all-zero pattern is what is estimated and must not appear.
     Prints observed, estimate, the model-conditional interval (ci_low, ci_high), the BCa
     bootstrap interval (bca_low, bca_high), the model, the method and warnings.
     """
@@ -87,6 +91,13 @@ def estimate(
 
     if (table_file is None) == (records_file is None):
         raise InputError("give either TABLE.csv or --records FILE.csv (one of them)")
+    given = {"pthresh": pthresh, "maxorder": maxorder, "ntop": ntop}
+    for option, methods in METHOD_OPTIONS.items():
+        if given[option] is not None and method not in methods:
+            raise InputError(
+                f"--{option} is not used by --method {method} (only by {' and '.join(methods)}); "
+                f"leave it out, or choose --method {methods[0]}"
+            )
     try:
         if records_file is not None:
             table = read_records(records_file)
@@ -107,6 +118,8 @@ def estimate(
             model: Any = LatentClassModel(table, **latent_options)
         else:
             model = MSEModel(table, method=method, pthresh=pthresh, maxorder=maxorder, ntop=ntop)
+    except TableError as exc:  # NotEstimable: a valid table that no model can answer
+        raise InputError(f"{records_file or table_file}: cannot estimate: {exc}") from None
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
@@ -129,6 +142,12 @@ def estimate(
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(result.summary())
+    if not result.interval_usable:
+        # Never a zero-width or undefined interval with exit code 0: a script must notice.
+        click.echo("Error: the bootstrap gave no usable interval (neither BCa nor percentile); "
+                   "do not publish this estimate. Check the table, or use more replicates.",
+                   err=True)
+        raise click.exceptions.Exit(1)
 
 
 class _progress:

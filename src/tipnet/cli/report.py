@@ -21,6 +21,9 @@ def purge(dry_run: bool) -> None:
         click.echo(f"{Report.objects.filter(expires_at__lte=timezone.now()).count()} report(s) would be deleted")
         return
     click.echo(f"{report_purge()} expired report(s) deleted")
+    from tipnet.web.report.once import once_tokens_purge
+
+    click.echo(f"{once_tokens_purge()} old form token hash(es) deleted")
 
 
 @click.command(name="expiring")

@@ -37,6 +37,7 @@ USERS = [
     ("orgadmin", "Organisation admin (demo)", "Demo Migrant Support NGO", Role.ORG_ADMIN),
     ("researcher", "Researcher (demo)", "Demo Research Institute", Role.RESEARCHER),
     ("coordinator", "Advocacy coordinator (demo)", "Demo Network Secretariat", Role.COORDINATOR),
+    ("trainee", "Trainee (demo)", "Demo Migrant Support NGO", Role.TRAINEE),
 ]
 
 
@@ -76,7 +77,8 @@ def demo_load() -> list[DemoLogin]:
             user.save()
             Membership.objects.create(user=user, organisation=organisations[org_name], role=role)
             TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
-            keyring_create_for(user, password=DEMO_PASSWORD)
+            if role != Role.TRAINEE:  # a trainee holds no key (tipnet.web.training.services)
+                keyring_create_for(user, password=DEMO_PASSWORD)
             audit_record(
                 actor=None, action=Action.ROLE_GRANTED, organisation=organisations[org_name],
                 target_type="user", target_id=user.pk, details={"role": role, "demo": True},
@@ -94,6 +96,9 @@ def demo_load() -> list[DemoLogin]:
     from tipnet.web.directory.seed import directory_seed
 
     directory_seed(demo=True)
+    from tipnet.web.training.seed import training_demo_seed
+
+    training_demo_seed(trainer=User.objects.get(username="orgadmin"), trainee=User.objects.get(username="trainee"))
     return logins
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tipnet.web.screening",
     "tipnet.web.report",
     "tipnet.web.directory",
+    "tipnet.web.training",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,8 @@ LANGUAGES = [
     ("pt-br", "Português (Brasil)"),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Number grouping where Django's locale data has none (zh-hans: 11,313, not 11313).
+FORMAT_MODULE_PATH = ["tipnet.web.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Tokyo"

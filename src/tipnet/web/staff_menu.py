@@ -29,6 +29,7 @@ MENU: list[MenuEntry] = [
     MenuEntry("report:inbox", _("Reports"), frozenset({Role.HOTLINE_OPERATOR})),
     MenuEntry("report:channels", _("Reporting-line questionnaires"), frozenset({Role.NETWORK_ADMIN})),
     MenuEntry("screening:start", _("Screening interview"), frozenset({Role.CASEWORKER})),
+    MenuEntry("training:home", _("Training"), frozenset({Role.TRAINEE, Role.CASEWORKER, Role.ORG_ADMIN})),
     MenuEntry("research:estimate", _("Hidden victims estimate"), frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})),
     MenuEntry("directory:manage", _("Services directory"), frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})),
     MenuEntry("directory:gaps", _("Gaps in the directory"), frozenset({Role.COORDINATOR, Role.NETWORK_ADMIN})),

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include("tipnet.web.accounts.urls")),
     path("staff/research/", include("tipnet.web.research.urls")),
     path("staff/screening/", include("tipnet.web.screening.urls")),
+    path("staff/training/", include("tipnet.web.training.urls")),
     path("", include("tipnet.web.report.urls")),
     path("", include("tipnet.web.directory.urls")),
     prefix_default_language=True,

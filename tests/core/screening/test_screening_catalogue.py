@@ -202,7 +202,7 @@ def test_r1_combinations_are_data(data_copy: Path) -> None:
         ("interview.toml", ', "CR_ABDUCTION_SALE"]', "]", "not in any section: CR_ABDUCTION_SALE"),
         ("interview.toml", 'any = ["insufficient"]', 'any = ["insufficent"]', "unknown condition"),
         ("i18n/vi.toml", "\nDR_WAGES =", "\nDR_WAGESX =", "[questions] lacks DR_WAGES"),
-        ("catalogue.toml", 'version = "1.0.0"', 'version = "one"', "MAJOR.MINOR.PATCH"),
+        ("catalogue.toml", 'version = "1.1.0"', 'version = "one"', "MAJOR.MINOR.PATCH"),
         ("catalogue.toml", 'all = ["CR", "EX"], any = ["CD", "AVD"]', 'all = ["CR", "EXX"], any = ["CD", "AVD"]',
          "unknown dimension 'EXX'"),
         ("catalogue.toml", "[r2]", "[r2 ", "catalogue.toml:"),

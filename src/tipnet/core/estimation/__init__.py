@@ -18,6 +18,7 @@ See ``docs/estimation.md`` for the assumptions and how to read the intervals and
 """
 
 from .bootstrap import BootstrapResult, EstimationCancelled
+from .estimable import NotEstimable, check_estimable
 from .existence import check_model, describe_code
 from .model import METHODS, MSEModel, estimate
 from .results import EstimationWarning, MSEResult, Note, SparseDataWarning
@@ -32,10 +33,12 @@ __all__ = [
     "EstimationWarning",
     "MSEModel",
     "MSEResult",
+    "NotEstimable",
     "Note",
     "Simulation",
     "SparseDataWarning",
     "TableError",
+    "check_estimable",
     "check_model",
     "describe_code",
     "estimate",

@@ -214,6 +214,7 @@ def run_bootstrap(
     alpha: tuple[float, ...] = DEFAULT_ALPHA,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    order: np.ndarray | None = None,
 ) -> BootstrapResult:
     """Multinomial bootstrap of the observed counts with the estimator rerun on each replicate.
 
@@ -235,11 +236,19 @@ def run_bootstrap(
         Called before every replicate and every jackknife fit; when it returns ``True`` the
         bootstrap stops at once with :class:`EstimationCancelled`. It should be cheap (the web
         worker reads one row).
+    order
+        Cells in the order the samples are drawn (``CaptureTable.canonical_order``): the
+        multinomial's stream depends on the order of its categories, so drawing in a canonical
+        order makes the interval independent of the order of the list columns (issue 15: UKdat
+        as a table and as records gave different intervals with the same seed).
     """
     y = np.asarray(y, dtype=np.float64)
     n_obs = int(round(y.sum()))
     rng = np.random.default_rng(seed)
-    samples = rng.multinomial(n_obs, y / y.sum(), size=nboot).astype(np.float64)
+    if order is None:
+        order = np.arange(y.size)
+    samples = np.empty((nboot, y.size))
+    samples[:, order] = rng.multinomial(n_obs, y[order] / y.sum(), size=nboot)
     n_jack = int(np.count_nonzero(y))
     total = nboot + n_jack
     reps = np.empty(nboot)

@@ -84,6 +84,36 @@ def containment(k: int) -> np.ndarray:
     return c
 
 
+@lru_cache(maxsize=16)
+def _halves(k: int) -> tuple[int, np.ndarray, np.ndarray]:
+    low = k // 2
+    c_low, c_high = containment(low).astype(np.float64), containment(k - low).astype(np.float64)
+    c_low.setflags(write=False)
+    c_high.setflags(write=False)
+    return low, c_low, c_high
+
+
+def subset_sums(values: np.ndarray, k: int) -> np.ndarray:
+    """``out[..., u] = sum of values[..., t] over all t inside u`` (bitmasks over ``k`` lists).
+
+    This is ``design @ coefficients`` over all ``2**k`` cells without the ``2**k x p`` design.
+    The transform is the Kronecker product of ``k`` two-by-two blocks, applied here as two
+    products with ``2**(k/2)``-square containment matrices (index = high bits x low bits):
+    for 12 lists two 64 x 64 products instead of a 4,096 x 70 one, or 12 strided passes.
+    """
+    low, c_low, c_high = _halves(k)
+    grid = values.reshape(*values.shape[:-1], 2 ** (k - low), 2**low)
+    return (c_high.T @ grid @ c_low).reshape(values.shape)
+
+
+def superset_sums(values: np.ndarray, k: int) -> np.ndarray:
+    """``out[..., u] = sum of values[..., w] over all w containing u``: ``design.T @ v``, over
+    all ``2**k`` cells, by the same two products as :func:`subset_sums`."""
+    low, c_low, c_high = _halves(k)
+    grid = values.reshape(*values.shape[:-1], 2 ** (k - low), 2**low)
+    return (c_high @ grid @ c_low.T).reshape(values.shape)
+
+
 def term_name(term: int, lists: Sequence[str]) -> str:
     """Name a term by its lists joined with ':' ("LA:NG"); the intercept is "(Intercept)"."""
     if term == 0:

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .design import Model, design_matrix, model_terms
+from .design import Model, design_matrix, model_terms, superset_sums
 
 __all__ = ["NOT_IDENTIFIABLE", "NO_MLE", "OK", "check_model", "describe_code"]
 
@@ -81,6 +81,8 @@ def describe_code(code: int) -> str:
 def _check_cached(k: int, model: Model, support: bytes, empty_mains: bool) -> int:
     positive = np.frombuffer(support, dtype=bool)
     terms = model_terms(k, model)
+    if k >= GRAM_RANK_FROM:
+        return _check_large(k, model, terms, positive, empty_mains)
     full = design_matrix(k, terms)
     margins = full[positive].sum(axis=0)  # zero exactly when no positive cell contains the term
     empty = [
@@ -91,7 +93,7 @@ def _check_cached(k: int, model: Model, support: bytes, empty_mains: bool) -> in
     a, keep, rank = _reduced(k, model, tuple(empty))
     pos = positive[keep]
     code = NOT_IDENTIFIABLE if rank < a.shape[1] else OK
-    if _rank(a[pos]) == rank:
+    if pos.all() or _rank(a[pos]) == rank:
         return code  # positive cells pin down every estimable direction: the MLE exists
     # Existence depends on y only through its support (if y + d > 0 with A'd = 0, then
     # y' + c d > 0 for any y' with the same support and small c > 0; Haberman 1974, Thm 2.2), so
@@ -101,16 +103,84 @@ def _check_cached(k: int, model: Model, support: bytes, empty_mains: bool) -> in
     return code
 
 
+def _check_large(
+    k: int, model: Model, terms: tuple[int, ...], positive: np.ndarray, empty_mains: bool
+) -> int:
+    """:func:`_check_cached` for 8 or more lists without the dense design (up to 4,095 rows):
+    margins and the kept cells by subset transforms, the design's rank from its shape (see
+    :func:`_reduced`), the positive cells' rank from the Gram matrix. The dense design is built
+    only for the linear programme, when the positive cells do not settle the question."""
+    from .fit import kept_cells
+
+    indicator = np.concatenate(([0.0], positive.astype(np.float64)))
+    margins = superset_sums(indicator, k)[list(terms)]
+    empty = tuple(
+        c for c, t in enumerate(terms) if margins[c] == 0 and (t.bit_count() >= 2 or (empty_mains and t))
+    )
+    keep = kept_cells(k, tuple(terms[c] for c in empty))
+    n_rows, n_cols = int(keep.sum()), len(terms) - len(empty)
+    rank = n_cols - 1 if n_cols == n_rows + 1 else min(n_cols, n_rows)
+    code = NOT_IDENTIFIABLE if rank < n_cols else OK
+    pos = positive[keep]
+    if pos.all() or _gram_rank(k, [t for c, t in enumerate(terms) if c not in empty], positive) == rank:
+        return code
+    a, keep, _rank_a = _reduced(k, model, empty)
+    pos = positive[keep]
+    if _lp_optimum(a, a[pos].sum(axis=0)) <= LP_ZERO:
+        code |= NO_MLE
+    return code
+
+
 @lru_cache(maxsize=65536)
 def _reduced(k: int, model: Model, empty: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Design without the cells and columns of zero-margin terms, the kept cells, and its rank."""
+    """Design without the cells and columns of zero-margin terms, the kept cells, and its rank.
+
+    The rank needs no decomposition. The kept cells ``D`` (those containing no empty term) are
+    closed under taking subsets, and every kept term lies in ``D``; the design is the zeta matrix
+    ``Z[w, t] = [t in w]`` on rows ``D`` without the empty cell, columns the terms. ``Z`` on
+    ``D x D`` is unitriangular, and its inverse's column for the empty set is the Moebius
+    function ``(-1)^|t|``, never zero: so the columns are dependent exactly when the terms are all
+    of ``D`` (a saturated model, one column more than rows), and then only by one.
+    """
     full = design_matrix(k, model_terms(k, model))
     if not empty:
-        return full, np.ones(full.shape[0], dtype=bool), _rank(full)
-    keep = ~full[:, list(empty)].any(axis=1)
-    cols = [c for c in range(full.shape[1]) if c not in empty]
-    a = full[keep][:, cols]
-    return a, keep, _rank(a)
+        a, keep = full, np.ones(full.shape[0], dtype=bool)
+    else:
+        keep = ~full[:, list(empty)].any(axis=1)
+        cols = [c for c in range(full.shape[1]) if c not in empty]
+        a = full[keep][:, cols]
+    n_rows, n_cols = a.shape
+    return a, keep, n_cols - 1 if n_cols == n_rows + 1 else min(n_cols, n_rows)
+
+
+#: From this many lists the check works without the dense design (:func:`_check_large`): the
+#: rank of the positive cells' design from its Gram matrix, built by a superset-sum transform
+#: over the 2**k cells, instead of a decomposition of up to 4,095 rows (issue 15). Smaller
+#: tables keep the decomposition, whose results the SparseMSE comparisons pin down.
+GRAM_RANK_FROM = 8
+#: Eigenvalue ratios of the Gram matrix between these bounds are too close to call in floating
+#: point; the decomposition of the design decides them instead.
+GRAM_UNSURE = (1e-15, 1e-8)
+
+
+def _gram_rank(k: int, kept_terms: list[int], positive: np.ndarray) -> int:
+    """Rank of the design on the positive cells (rows) and the kept terms (columns), from its
+    Gram matrix ``G[s, t]`` = number of positive cells containing ``s | t``: the superset sums
+    of the positive cells' indicator, read at ``s | t``. Too close to call in floating point
+    (an eigenvalue ratio inside ``GRAM_UNSURE``): the decomposition of the design decides."""
+    cells = np.flatnonzero(positive) + 1
+    if cells.size == 0:
+        return 0
+    indicator = np.concatenate(([0.0], positive.astype(np.float64)))
+    sums = superset_sums(indicator, k)
+    t = np.asarray(kept_terms, dtype=np.int64)
+    eig = np.linalg.eigvalsh(sums[t[:, None] | t[None, :]])
+    if eig[-1] <= 0:
+        return 0
+    ratios = eig / eig[-1]
+    if np.any((ratios > GRAM_UNSURE[0]) & (ratios < GRAM_UNSURE[1])):
+        return _rank(((cells[:, None] & t[None, :]) == t[None, :]).astype(np.float64))
+    return int(np.count_nonzero(ratios >= GRAM_UNSURE[1]))
 
 
 def _rank(a: np.ndarray) -> int:

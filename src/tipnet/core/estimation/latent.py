@@ -114,6 +114,12 @@ class LatentResult:
     bca_low: None = None
     bca_high: None = None
 
+    @property
+    def interval_usable(self) -> bool:
+        """Whether the credible interval can be quoted (both ends finite, estimate inside)."""
+        ends = (self.ci_low, self.estimate, self.ci_high)
+        return all(math.isfinite(v) for v in ends) and self.ci_low <= self.estimate <= self.ci_high
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (no NaN or infinity)."""
         out: dict[str, Any] = {

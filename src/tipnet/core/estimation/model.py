@@ -25,6 +25,7 @@ from scipy.special import ndtri
 from .bootstrap import DEFAULT_ALPHA, BootstrapResult, Cancelled, run_bootstrap
 from .chao import chao_lower_bound
 from .design import term_name
+from .estimable import check_estimable
 from .existence import OK, check_model, describe_code
 from .fit import ModelFit, fit_model
 from .results import MSEResult, Note, SparseDataWarning
@@ -39,6 +40,7 @@ from .selection import (
     stepwise,
 )
 from .table import CaptureTable
+from .threads import single_blas_thread
 
 __all__ = ["METHODS", "MSEModel", "estimate"]
 
@@ -113,6 +115,7 @@ class MSEModel:
             raise ValueError("pthresh must be between 0 and 1")
         if ntop is not None and ntop < 1:
             raise ValueError("ntop must be at least 1")
+        check_estimable(table)  # NotEstimable (a TableError): no model can answer, say why
         self.table = table
         self.method = method
         self.pthresh = pthresh
@@ -121,6 +124,7 @@ class MSEModel:
         if method == "bic":
             self.maxorder = check_bic_options(table.k_lists, maxorder)
 
+    @single_blas_thread
     def fit(
         self,
         *,
@@ -207,7 +211,7 @@ class MSEModel:
             alpha = tuple(sorted({*DEFAULT_ALPHA, half, 1.0 - half}))
             boot = run_bootstrap(
                 y, fit.estimate, estimator, nboot=nboot, seed=seed, alpha=alpha, progress=progress,
-                cancelled=cancelled,
+                cancelled=cancelled, order=table.canonical_order(),
             )
         result = _build_result(
             table, self.method, options, fit, steps, ranking, boot, conf_level, main
@@ -407,6 +411,45 @@ def _notes(table: CaptureTable, result: MSEResult, fit: ModelFit, main: ModelFit
     return notes
 
 
+DEGENERATE_WHY = {
+    "undefined": "it is undefined (the replicates all fall on one side of the estimate, or none "
+    "could be fitted)",
+    "zero_width": "its two ends are equal",
+    "excludes_estimate": "it does not contain the estimate itself",
+    "one_sided": "{share:.0%} of the replicates fall {side} the estimate, so the bias correction "
+    "pushes one end beyond the most extreme replicate",
+}
+
+
+def _degenerate_note(result: MSEResult, reason: str) -> Note:
+    """Say that the BCa interval cannot be quoted, why, and what is shown instead."""
+    below = result.share_below
+    side, share = ("below", below) if below > 0.5 else ("above", 1.0 - below)
+    why = DEGENERATE_WHY[reason].format(share=share if math.isfinite(share) else 1.0, side=side)
+    pct = f"{result.conf_level:.0%}"
+    return Note(
+        "bca_degenerate",
+        f"The BCa interval cannot be quoted: {why}. The {pct} percentile interval of the "
+        f"replicates, {_fmt_number(result.percentile_low)} to {_fmt_number(result.percentile_high)}, "
+        "is shown instead; it does not correct for bias, so read it as rough, and check the "
+        "table (the lists may overlap too little for this method).",
+        {
+            "reason": reason,
+            "share_below": below if math.isfinite(below) else None,
+            "percentile_low": _finite_or_none(result.percentile_low),
+            "percentile_high": _finite_or_none(result.percentile_high),
+        },
+    )
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _fmt_number(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None and math.isfinite(value) else "n/a"
+
+
 def _bootstrap_notes(result: MSEResult, boot: BootstrapResult) -> list[Note]:
     notes: list[Note] = []
     if boot.n_failed:
@@ -418,17 +461,11 @@ def _bootstrap_notes(result: MSEResult, boot: BootstrapResult) -> list[Note]:
                 {"failed": boot.n_failed, "nboot": boot.nboot},
             )
         )
-    if result.bca_low is None or result.bca_high is None or not (
-        math.isfinite(result.bca_low) and math.isfinite(result.bca_high)
-    ):
-        notes.append(
-            Note(
-                "bca_undefined",
-                "The BCa interval is undefined: the replicates all fall on one side of the "
-                "estimate.",
-            )
-        )
-        return notes
+    reason = result.bca_degenerate
+    if reason is not None:
+        notes.append(_degenerate_note(result, reason))
+        if reason == "undefined":
+            return notes
     half = (1.0 - result.conf_level) / 2.0
     for alpha in (half, 1.0 - half):
         level = boot.levels.get(alpha, math.nan)

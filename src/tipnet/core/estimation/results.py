@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .bootstrap import BootstrapResult
 from .chao import ChaoBound
 from .comparison import comparison_lines
@@ -19,6 +21,14 @@ METHOD_TITLES = {
     "bic": "BIC over hierarchical models (Silverman, Chan & Vincent 2024)",
     "latent": "Bayesian non-parametric latent classes (Manrique-Vallier 2016, as LCMCR)",
 }
+
+
+#: The BCa interval is taken as degenerate when fewer than this share of the replicates fall on
+#: one side of the estimate. Then ``z0`` is beyond +-1.28 and, even without acceleration, the
+#: adjusted level of one end is below 3 in a million (``Phi(2 z0 - 1.96)``): that end would need
+#: some 300,000 replicates to be read from the data, so with any practical ``nboot`` it is just
+#: the most extreme replicate, and the other end is pulled towards the estimate.
+ONE_SIDED_SHARE = 0.10
 
 
 class EstimationWarning(UserWarning):
@@ -137,6 +147,74 @@ class MSEResult:
         """Monte-Carlo standard error of :attr:`bca_high`."""
         return self._bca(1.0 - (1.0 - self.conf_level) / 2.0, "monte_carlo_se")
 
+    @property
+    def percentile_low(self) -> float | None:
+        """Lower end of the plain percentile bootstrap interval (Efron & Tibshirani 1993, ch. 13)."""
+        return self._percentile((1.0 - self.conf_level) / 2.0)
+
+    @property
+    def percentile_high(self) -> float | None:
+        """Upper end of the plain percentile bootstrap interval."""
+        return self._percentile(1.0 - (1.0 - self.conf_level) / 2.0)
+
+    def _percentile(self, level: float) -> float | None:
+        if self.bootstrap is None:
+            return None
+        reps = self.bootstrap.estimates[np.isfinite(self.bootstrap.estimates)]
+        if reps.size == 0:
+            return math.nan
+        # R's quantile(type = 8), as the BCa ends (SparseMSE's bcaconfvalues).
+        return float(np.quantile(reps, level, method="median_unbiased"))
+
+    @property
+    def bca_degenerate(self) -> str | None:
+        """Why the BCa interval cannot be quoted, or ``None`` when it can.
+
+        ``"undefined"`` (no finite end), ``"zero_width"``, ``"excludes_estimate"``, or
+        ``"one_sided"`` (fewer than :data:`ONE_SIDED_SHARE` of the replicates on one side of the
+        estimate). The percentile interval is then the one to read (:attr:`interval_kind`).
+        """
+        if self.bootstrap is None:
+            return None
+        low, high = self.bca_low, self.bca_high
+        if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+            return "undefined"
+        if high - low <= 1e-9 * max(abs(self.estimate), 1.0):
+            return "zero_width"
+        if not low <= self.estimate <= high:
+            return "excludes_estimate"
+        if min(self.share_below, 1.0 - self.share_below) < ONE_SIDED_SHARE:
+            return "one_sided"
+        return None
+
+    @property
+    def share_below(self) -> float:
+        """Share of the (finite) replicates below the estimate, ``Phi(z0)``; NaN without any."""
+        if self.bootstrap is None:
+            return math.nan
+        reps = self.bootstrap.estimates[np.isfinite(self.bootstrap.estimates)]
+        return float(np.mean(reps < self.estimate)) if reps.size else math.nan
+
+    @property
+    def interval_kind(self) -> str | None:
+        """The bootstrap interval to quote: ``"bca"``, or ``"percentile"`` when BCa is degenerate."""
+        if self.bootstrap is None:
+            return None
+        return "bca" if self.bca_degenerate is None else "percentile"
+
+    @property
+    def interval_usable(self) -> bool:
+        """False when even the interval to quote is undefined or has zero width (do not publish)."""
+        if self.bootstrap is None:
+            return True
+        if self.interval_kind == "bca":
+            return True
+        low, high = self.percentile_low, self.percentile_high
+        return (
+            low is not None and high is not None and math.isfinite(low) and math.isfinite(high)
+            and high - low > 1e-9 * max(abs(self.estimate), 1.0)
+        )
+
     def _bca(self, level: float, attribute: str = "quantiles") -> float | None:
         if self.bootstrap is None:
             return None
@@ -167,15 +245,22 @@ class MSEResult:
             out["bca_high"] = _num(self.bca_high)
             out["bca_low_mc_se"] = _num(self.bca_low_mc_se)
             out["bca_high_mc_se"] = _num(self.bca_high_mc_se)
+            out["percentile_low"] = _num(self.percentile_low)
+            out["percentile_high"] = _num(self.percentile_high)
+            out["bootstrap_interval"] = self.interval_kind
         out.update(
             {
                 "model": self.model_labels(),
-                "never_overlap": list(self.never_overlap),
                 "method": self.method,
                 "options": dict(self.options),
                 "warnings": [note.to_dict() for note in self.warnings],
                 "lists": list(self.lists),
-                "non_overlapping_pairs": list(self.non_overlapping_pairs),
+                # One field for pairs of lists with nobody in common (issue 11: a separate
+                # "never_overlap" list, empty while this one was not, read as a contradiction).
+                "non_overlapping_pairs": [
+                    {"pair": pair, "in_model": pair in self.never_overlap}
+                    for pair in self.non_overlapping_pairs
+                ],
                 "coefficients": {name: _num(v) for name, v in self.coefficients.items()},
                 "se_log_dark": _num(self.se_log_dark),
                 "aic": _num(self.aic),
@@ -219,9 +304,19 @@ class MSEResult:
         ]
         if self.bootstrap is not None:
             boot = self.bootstrap
+            if self.interval_kind == "percentile":
+                lines.append(
+                    f"{pct} percentile bootstrap interval: {_fmt(self.percentile_low)} to "
+                    f"{_fmt(self.percentile_high)}   ({boot.nboot:,} replicates, seed {boot.seed}, "
+                    "model selection rerun in each; the BCa interval is degenerate, see warnings)"
+                )
             lines.append(
                 f"{pct} BCa bootstrap interval: {_fmt(self.bca_low)} to {_fmt(self.bca_high)}"
-                f"   ({boot.nboot:,} replicates, seed {boot.seed}, model selection rerun in each)"
+                + (
+                    "   (degenerate: do not quote it)"
+                    if self.interval_kind == "percentile"
+                    else f"   ({boot.nboot:,} replicates, seed {boot.seed}, model selection rerun in each)"
+                )
             )
             lines.append(
                 "Monte-Carlo error of the BCa ends (how far another seed would move them): "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +30,30 @@ __all__ = ["MAX_LISTS", "CaptureTable", "TableError", "read_records", "read_tabl
 MAX_LISTS = 12
 
 
+#: Most people a table may count in all. Far more than live on Earth (a larger count is a typo,
+#: not people), well inside int64 and inside the integers a float64 holds exactly (2**53), so
+#: sums, the fits and the bootstrap's multinomial draws stay exact.
+MAX_TOTAL = 10**12
+
+#: Field separators recognised in a capture-table file, with their names for messages.
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
 class TableError(ValueError):
     """The capture table (or the records it is built from) is not valid input for MSE.
 
     The message names the problem and, where it can, the row and column, so that a researcher can
-    fix the file. Command-line front ends turn it into exit code 2.
+    fix the file. Command-line front ends turn it into exit code 2. ``code`` and ``params`` name
+    the problem for front ends that translate it (the research page); ``code`` is ``None`` for
+    problems reported only in English.
     """
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -108,11 +127,12 @@ class CaptureTable:
                 raise TableError(
                     f"row {row_number}: count must be a non-negative whole number, found {count!r}"
                 )
+            if count > MAX_TOTAL:
+                raise _too_many(f"row {row_number}: count {count} is")
             full[mask] = int(count)
         if not seen:
             raise TableError("the table has no rows")
-        if full.sum() == 0:
-            raise TableError("the table has no observed people (all counts are zero)")
+        _check_total(full)
         return cls(names, full)
 
     @classmethod
@@ -125,6 +145,8 @@ class CaptureTable:
             raise TableError(f"counts must have length 2**k = {2 ** len(names)}")
         if np.any(arr < 0) or not np.all(np.equal(np.mod(arr, 1), 0)):
             raise TableError("counts must be non-negative whole numbers")
+        if np.any(arr > MAX_TOTAL) or float(np.sum(arr, dtype=np.float64)) > MAX_TOTAL:
+            raise _too_many("the counts are")
         return cls(names, arr.astype(np.int64))
 
     @classmethod
@@ -176,6 +198,7 @@ class CaptureTable:
             for source in seen_on:
                 mask |= 1 << index[source]
             full[mask] += 1
+        _check_total(full)
         return cls(names, full)
 
     # ------------------------------------------------------------------ properties
@@ -193,6 +216,21 @@ class CaptureTable:
     def cell_counts(self) -> np.ndarray:
         """Counts of the ``2**k - 1`` observable cells, in bitmask order 1, 2, ..., 2**k - 1."""
         return self.counts[1:]
+
+    def canonical_order(self) -> np.ndarray:
+        """Cells ``1 .. 2**k - 1`` rearranged as if the lists were sorted by name.
+
+        ``cell_counts[canonical_order()]`` is the same vector for the same data whatever the order
+        of the list columns (a table file, or records, whose lists come sorted). The bootstrap draws
+        its samples in this order so that the same data and seed give the same interval.
+        """
+        k = self.k_lists
+        rank = sorted(range(k), key=lambda i: self.lists[i])  # canonical bit j is list rank[j]
+        canon = np.arange(1, 2**k)
+        original = np.zeros_like(canon)
+        for j, i in enumerate(rank):
+            original |= ((canon >> j) & 1) << i
+        return original - 1
 
     def list_totals(self) -> dict[str, int]:
         """Number of people on each list (whether or not also on others)."""
@@ -230,6 +268,11 @@ class CaptureTable:
 def read_table(source: str | Path | io.TextIOBase) -> CaptureTable:
     """Read a capture table from CSV: one 0/1 column per list and a ``count`` column.
 
+    Fields may be separated by commas, semicolons (Excel's CSV in many European locales) or tabs:
+    the separator is the one that makes a ``count`` column of the header, and a file where no
+    separator or more than one does is refused with a message naming what was found. An Excel
+    workbook (.xlsx, recognised by its first bytes) is read from its first sheet.
+
     Raises
     ------
     TableError
@@ -238,15 +281,16 @@ def read_table(source: str | Path | io.TextIOBase) -> CaptureTable:
         missing ``count`` column, or an empty file.
     """
     text = _read_text(source)
-    reader = csv.reader(io.StringIO(text))
+    if not text.strip():
+        raise TableError("the file is empty", code="empty_file")
+    delimiter = _table_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
-        raise TableError("the file is empty") from None
+        raise TableError("the file is empty", code="empty_file") from None
     header = [h.strip() for h in header]
     lower = [h.lower() for h in header]
-    if "count" not in lower:
-        raise TableError("no 'count' column; expected one 0/1 column per list and a 'count' column")
     if lower.count("count") > 1:
         raise TableError("more than one 'count' column")
     count_col = lower.index("count")
@@ -280,29 +324,115 @@ def read_records(
 ) -> CaptureTable:
     """Read one row per record (CSV with ``person_id`` and ``source`` columns) into a table."""
     text = _read_text(source)
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip() for f in (reader.fieldnames or [])]
+    rows = csv.reader(io.StringIO(text))
+    try:
+        fields = [f.strip() for f in next(rows)]
+    except StopIteration:
+        raise TableError("the file is empty", code="empty_file") from None
     for needed in (id_field, source_field):
         if needed not in fields:
-            raise TableError(f"no {needed!r} column in the records file")
-    reader.fieldnames = fields
-    return CaptureTable.from_records(reader, id_field=id_field, source_field=source_field)
+            raise TableError(
+                f"no {needed!r} column in the records file (columns found: "
+                f"{', '.join(repr(f) for f in fields)})",
+                code="records_column_missing",
+                params={"column": needed},
+            )
+
+    def records() -> Iterable[dict[str, str]]:
+        for number, row in enumerate(rows, start=1):
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(fields):
+                raise TableError(
+                    f"record {number}: expected {len(fields)} fields, found {len(row)}; every row "
+                    "needs the same columns as the header (check for a missing or extra separator)",
+                    code="ragged_row",
+                    params={"row": number, "expected": len(fields), "found": len(row)},
+                )
+            yield dict(zip(fields, row, strict=True))
+
+    return CaptureTable.from_records(records(), id_field=id_field, source_field=source_field)
 
 
 # ---------------------------------------------------------------------- helpers
 def _read_text(source: str | Path | io.TextIOBase) -> str:
+    """The file as CSV text: UTF-8 text as it is, an Excel workbook's first sheet converted."""
     if isinstance(source, io.TextIOBase):
         return source.read()
     try:
-        return Path(source).read_text(encoding="utf-8-sig")
+        data = Path(source).read_bytes()
     except FileNotFoundError:
         raise TableError(f"file not found: {source}") from None
+    except IsADirectoryError:
+        raise TableError(f"{source} is a folder, not a file") from None
+    from .excel import excel_to_csv, is_excel  # imported here: excel.py imports this module
+
+    if is_excel(str(source), data):
+        return excel_to_csv(data)
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError(f"{source} is not UTF-8 text") from None
+        raise TableError(
+            f"{source} is not UTF-8 text; save it as CSV (UTF-8) or Excel (.xlsx)",
+            code="not_utf8",
+        ) from None
+
+
+def _table_delimiter(text: str) -> str:
+    """The separator that makes a ``count`` column of the header (see :func:`read_table`)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    fitting = [
+        sep
+        for sep in SEPARATORS
+        if "count" in [h.strip().lower() for h in next(csv.reader([first], delimiter=sep), [])]
+    ]
+    if len(fitting) == 1:
+        return fitting[0]
+    present = [name for sep, name in SEPARATORS.items() if sep in first]
+    if len(fitting) > 1:
+        names = ", ".join(SEPARATORS[sep] for sep in fitting)
+        raise TableError(
+            f"the header can be split at more than one separator ({names}); use commas only, "
+            "with one 0/1 column per list and a 'count' column",
+            code="ambiguous_separator",
+            params={"separators": names},
+        )
+    found = f" (separators found in the header: {', '.join(present)})" if present else ""
+    raise TableError(
+        f"no 'count' column{found}; expected one 0/1 column per list and a 'count' column, "
+        "separated by commas, semicolons or tabs",
+        code="no_count_column",
+        params={"separators": ", ".join(present)},
+    )
+
+
+def _too_many(what: str) -> TableError:
+    return TableError(
+        f"{what} more than {MAX_TOTAL:,}; no population of people is that large, so check the "
+        "numbers (a typo, or a column that is not a count)",
+        code="count_too_large",
+        params={"limit": MAX_TOTAL},
+    )
+
+
+def _check_total(full: np.ndarray) -> None:
+    # Summed in float64 so that an int64 overflow cannot hide a huge total (5e18 + 5e18 < 0).
+    total = float(np.sum(full, dtype=np.float64))
+    if total > MAX_TOTAL:
+        raise _too_many("the counts add up to")
+    if total == 0:
+        raise TableError("the table has no observed people (all counts are zero)", code="no_people")
 
 
 def _parse_count(cell: str, row_number: int) -> int:
     text = cell.strip()
+    if re.fullmatch(r"[+-]?[0-9]+", text):  # exact, however long (float would round 10**17 + 1)
+        whole = int(text)
+        if whole < 0:
+            raise TableError(f"row {row_number}: count must not be negative, found {text!r}")
+        if whole > MAX_TOTAL:
+            raise _too_many(f"row {row_number}: count {text} is")
+        return whole
     try:
         value = float(text)
     except ValueError:
@@ -311,6 +441,8 @@ def _parse_count(cell: str, row_number: int) -> int:
         raise TableError(f"row {row_number}: count must be a whole number, found {text!r}")
     if value < 0:
         raise TableError(f"row {row_number}: count must not be negative, found {text!r}")
+    if value > MAX_TOTAL:
+        raise _too_many(f"row {row_number}: count {text} is")
     return int(value)
 
 

@@ -27,6 +27,8 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "OTHER_LANGUAGE",
+    "PALERMO_PURPOSES",
     "Catalogue",
     "CatalogueError",
     "ContextItem",
@@ -52,6 +54,16 @@ ACT_TOKEN = "ACT"
 _ID_RE = re.compile(r"^[A-Z]+(_[A-Z0-9]+)+$")
 _CONTEXT_FIELDS = ("age", "form", "context.visa", "context.third_party_acts", "context.commercial_sex")
 _ANSWER_KINDS = ("integer", "choice", "multiple", "yes_no_unknown")
+#: How a welfare check is answered: yes / no / not sure, or one of the catalogue's languages.
+_WELFARE_ANSWERS = ("yes_no_unknown", "language")
+#: The value of a language answer for a language the catalogue has no texts in.
+OTHER_LANGUAGE = "other"
+#: The Palermo purposes the assessment can name (keys of ``[palermo.purposes]`` in every i18n file).
+PALERMO_PURPOSES = (
+    "forced labour or services",
+    "exploitation of the prostitution of others",
+    "other forms of sexual exploitation",
+)
 _STEP_SIMPLE_TOKENS = frozenset(
     {"met", "insufficient", "not_met", "child", "adult", "age_unknown", "foreign", "commercial_sex", "always",
      "palermo_met"}
@@ -183,6 +195,7 @@ class Catalogue:
     other_sexual_exploitation_all: tuple[str, ...]
     rule_status: Mapping[str, str]
     welfare: tuple[str, ...]
+    welfare_answers: Mapping[str, str]  # welfare id -> "yes_no_unknown" | "language"
     context: Mapping[str, ContextItem]
     sections: tuple[Section, ...]
     next_steps: tuple[NextStep, ...]
@@ -241,8 +254,55 @@ class Catalogue:
                                  answer=ctx.answer, choices=choices)
                     )
                 else:
-                    out.append(Question(item, "welfare", section.key, title, text))
+                    answer = self.welfare_answers[item]
+                    choices = self.language_choices(language) if answer == "language" else ()
+                    out.append(Question(item, "welfare", section.key, title, text, answer=answer, choices=choices))
         return out
+
+    def language_choices(self, language: str) -> tuple[tuple[str, str], ...]:
+        """The answers to a language question: each catalogue language by its own name (the same in
+        every interview language, so the person can point at theirs), then "another language"."""
+        own = tuple((code, str(self.texts[code]["name"])) for code in self.languages)
+        return (*own, (OTHER_LANGUAGE, self.texts[language]["choices"]["language"][OTHER_LANGUAGE]))
+
+    def indicator_label(self, indicator_id: str, language: str) -> str:
+        """An indicator in words for staff lists (triage): its interview question in ``language``,
+        the one text every indicator has in every language."""
+        return self.texts[language]["questions"][indicator_id]
+
+    def indicators_by_dimension(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Every indicator id grouped by dimension, both in catalogue order."""
+        return tuple(
+            (dim, tuple(i for i, ind in self.indicators.items() if ind.dimension == dim)) for dim in self.dimensions
+        )
+
+    def ordered_dimensions(self, statuses: Mapping[str, str]) -> list[tuple[str, str]]:
+        """(dimension, status) in catalogue order (DR, CR, AVR, EX, CD, AVD), whatever order the
+        mapping has: a result read back from storage (JSON with sorted keys) shows the dimensions
+        in the same order as a fresh one."""
+        return [(key, statuses[key]) for key in self.dimensions if key in statuses]
+
+    def palermo_text(self, group: str, key: str, language: str) -> str:
+        """A Palermo act, means or purpose (``group`` "acts", "means", "purposes") in ``language``;
+        the key itself if the catalogue has no text for it (a result from another version)."""
+        return self.texts[language]["palermo"][group].get(key, key)
+
+    def match_indicator(self, text: str) -> str | None:
+        """The indicator id that ``text`` names unambiguously, or None. Accepts an id in any case
+        (with spaces or dashes for underscores), an indicator's English name, or its question in
+        any language, exactly. Used to map triage indicators written as free text before the
+        list existed; anything else (a word like "passport" fits two indicators) is not guessed."""
+        cleaned = " ".join(text.split()).strip(" .,;:、，。")
+        candidate = re.sub(r"[\s-]+", "_", cleaned).upper()
+        if candidate in self.indicators:
+            return candidate
+        folded = cleaned.casefold()
+        if not folded:
+            return None
+        found = {i for i, ind in self.indicators.items() if ind.name.casefold() == folded}
+        for texts in self.texts.values():
+            found |= {i for i in self.indicators if texts["questions"][i].casefold() == folded}
+        return found.pop() if len(found) == 1 else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -404,7 +464,8 @@ def _build(files: Mapping[str, dict[str, Any]], languages: tuple[str, ...], dige
     _rule_tokens(means_dims + fl_all + fl_any + sx_any + sx_other, dimensions, pw)
 
     indicators = _build_indicators(files["indicators.toml"], dimensions)
-    welfare, context, sections, steps = _build_interview(files["interview.toml"], indicators, dimensions, acts)
+    welfare, welfare_answers, context, sections, steps = _build_interview(
+        files["interview.toml"], indicators, dimensions, acts)
     type_keys = {r.key for r in adult_types + child_types} | {_get(r5, "type", f"{w}: r5", str)}
     texts = {lang: _check_texts(files[f"i18n/{lang}.toml"], lang, indicators, welfare, context, sections,
                                 steps, dimensions, type_keys, acts) for lang in languages}
@@ -440,6 +501,7 @@ def _build(files: Mapping[str, dict[str, Any]], languages: tuple[str, ...], dige
         other_sexual_exploitation_all=sx_other,
         rule_status=MappingProxyType(rule_status),
         welfare=welfare,
+        welfare_answers=MappingProxyType(welfare_answers),
         context=MappingProxyType(context),
         sections=sections,
         next_steps=steps,
@@ -486,9 +548,17 @@ def _build_interview(
     indicators: Mapping[str, Indicator],
     dimensions: Mapping[str, Dimension],
     acts: tuple[str, ...],
-) -> tuple[tuple[str, ...], dict[str, ContextItem], tuple[Section, ...], tuple[NextStep, ...]]:
+) -> tuple[tuple[str, ...], dict[str, str], dict[str, ContextItem], tuple[Section, ...], tuple[NextStep, ...]]:
     w = "interview.toml"
-    welfare = tuple(_get(t, "welfare", w, dict))
+    welfare_table = _get(t, "welfare", w, dict)
+    welfare = tuple(welfare_table)
+    welfare_answers: dict[str, str] = {}
+    for wid, spec in welfare_table.items():
+        ww = f"{w}: welfare.{wid}"
+        _need(isinstance(spec, dict) and set(spec) <= {"answer"}, ww, "only 'answer' may be set")
+        answer = spec.get("answer", "yes_no_unknown")
+        _need(answer in _WELFARE_ANSWERS, ww, f"answer must be one of {', '.join(_WELFARE_ANSWERS)}")
+        welfare_answers[wid] = answer
     context: dict[str, ContextItem] = {}
     for cid, c in _get(t, "context", w, dict).items():
         cw = f"{w}: context.{cid}"
@@ -526,7 +596,7 @@ def _build_interview(
             _need(_valid_step_token(tok, indicators, dimensions, visa_values), sw, f"unknown condition {tok!r}")
         steps.append(step)
     _need(len({s.key for s in steps}) == len(steps), w, "next_step keys must be unique")
-    return welfare, context, tuple(sections), tuple(steps)
+    return welfare, welfare_answers, context, tuple(sections), tuple(steps)
 
 
 def _valid_step_token(tok: str, indicators: Mapping[str, Any], dimensions: Mapping[str, Any], visas: set[str]) -> bool:
@@ -559,6 +629,8 @@ def _check_texts(
     w = f"i18n/{lang}.toml"
     _need(t.get("language") == lang, w, f"language must be {lang!r}")
     _need(t.get("native_review") in ("source", "needed", "done"), w, "native_review must be source, needed or done")
+    _need(isinstance(t.get("name"), str) and t["name"].strip() != "", w,
+          "name (the language's own name, offered in the language question) must be a non-empty string")
     expected: dict[str, set[str]] = {
         "answers": {"present", "absent", "unknown"},
         "questions": {*welfare, *context, *indicators},
@@ -570,6 +642,10 @@ def _check_texts(
         "choices.form": {"labour", "sexual"},
         "choices.act": set(acts),
         "choices.visa": set(context["CTX_VISA"].choices),
+        "choices.language": {OTHER_LANGUAGE},
+        "palermo.acts": set(acts),
+        "palermo.means": {m for d in dimensions.values() for m in d.means},
+        "palermo.purposes": set(PALERMO_PURPOSES),
     }
     for group, keys in expected.items():
         node: Any = t

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from tipnet.core.screening.catalogue import ACT_TOKEN, Catalogue
+from tipnet.core.screening.catalogue import ACT_TOKEN, PALERMO_PURPOSES, Catalogue
 
 __all__ = ["PalermoAssessment", "assess_palermo"]
 
@@ -86,13 +86,9 @@ def assess_palermo(
     prostitution = min(sold, max([vals[d] for d in catalogue.sexual_exploitation_any])) if sold else NO
     other_sexual = min(sexual_form, *[vals[d] for d in catalogue.other_sexual_exploitation_all])
     purpose = max(forced, prostitution, other_sexual)
-    purposes = []
-    if forced == YES:
-        purposes.append("forced labour or services")
-    if prostitution == YES:
-        purposes.append("exploitation of the prostitution of others")
-    if other_sexual == YES:
-        purposes.append("other forms of sexual exploitation")
+    # The keys of the purposes' texts in every language (``[palermo.purposes]``).
+    purposes = [name for name, value in zip(PALERMO_PURPOSES, (forced, prostitution, other_sexual), strict=True)
+                if value == YES]
 
     adult_met = min(act, means, purpose)
     child_met = min(act, purpose)  # art. 3(c): no means needed

@@ -60,6 +60,11 @@ class Action:
     KEY_SHARE_REMOVED = "key.share_removed"
     ORGANISATION_KEY_CREATED = "organisation.key_created"
     AUDIT_KEY_ROTATED = ROTATION_ACTION
+    TRAINING_COHORT_CREATED = "training.cohort_created"
+    TRAINING_INVITES_CREATED = "training.invites_created"
+    TRAINING_JOINED = "training.joined"
+    TRAINING_ATTEMPT_SCORED = "training.attempt_scored"
+    TRAINING_CERTIFICATE = "training.certificate"
 
 
 def audit_key() -> bytes:

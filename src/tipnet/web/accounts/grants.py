@@ -16,6 +16,7 @@ org_admin          every type
 researcher         every type except corporate and embassy
 coordinator        ngo, central_gov, local_gov, trustee (advocacy across the network)
 network_admin      ngo, central_gov, local_gov (the network's secretariat)
+trainee            every type (practice cases only; reaches no record and holds no key)
 ================== =====================================================================
 
 Who may grant (always in the organisation concerned, never "in any organisation"):
@@ -53,6 +54,7 @@ ROLES_BY_ORGANISATION_TYPE: dict[str, frozenset[str]] = {
     Role.RESEARCHER: _EVERY_TYPE - {T.CORPORATE, T.EMBASSY},
     Role.COORDINATOR: frozenset({T.NGO, T.CENTRAL_GOV, T.LOCAL_GOV, T.TRUSTEE}),
     Role.NETWORK_ADMIN: frozenset({T.NGO, T.CENTRAL_GOV, T.LOCAL_GOV}),
+    Role.TRAINEE: _EVERY_TYPE,
 }
 
 

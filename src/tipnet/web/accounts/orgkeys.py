@@ -28,13 +28,15 @@ from tipnet.web.accounts.models import (
     StaffKeyring,
     User,
 )
+from tipnet.web.accounts.roles import Role
 
 
 def _members_with_keyring(organisation: Organisation) -> QuerySet[StaffKeyring]:
     """Keyrings of the organisation's active members with a confirmed membership (a member may hold
     several roles: one each). A pending member (grants.py) receives no share until a key holder of
-    the organisation confirms them."""
-    member_ids = Membership.objects.filter(organisation=organisation, pending=False, user__is_active=True).values("user_id")
+    the organisation confirms them. A trainee membership reaches no record, so it never counts."""
+    member_ids = (Membership.objects.filter(organisation=organisation, pending=False, user__is_active=True)
+                  .exclude(role=Role.TRAINEE).values("user_id"))
     return StaffKeyring.objects.filter(user_id__in=member_ids).select_related("user")
 
 
@@ -131,7 +133,8 @@ def organisation_share_grant(
 ) -> bool:
     """Seal the organisation's key to ``user`` if the actor holds it and the user has a keyring and
     a confirmed membership but no share yet. True if a share was made. Audited."""
-    if not Membership.objects.filter(organisation=organisation, user=user, pending=False, user__is_active=True).exists():
+    if not (Membership.objects.filter(organisation=organisation, user=user, pending=False, user__is_active=True)
+            .exclude(role=Role.TRAINEE).exists()):
         return False
     if OrganisationKeyShare.objects.filter(organisation=organisation, user=user).exists():
         return False

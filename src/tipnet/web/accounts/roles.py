@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", _("Researcher")
     COORDINATOR = "coordinator", _("Advocacy coordinator")
     NETWORK_ADMIN = "network_admin", _("Network admin")
+    # Practises identification on invented cases (tipnet.web.training); reaches no record.
+    TRAINEE = "trainee", _("Trainee")
 
 
 class OrganisationType(models.TextChoices):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -102,16 +103,36 @@ def _verify_code(user: User, code: str) -> tuple[TOTPDevice | StaticDevice | Non
                 audit_record(actor=user, action=Action.LOGIN, details={"factor": "recovery_code"})
                 return static, ""
     else:
+        reused_step = 0
         for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
             allowed, _wait = device.verify_is_allowed()
             throttled = throttled or not allowed
             if allowed and code.isdigit() and device.verify_token(code):
                 audit_record(actor=user, action=Action.LOGIN, details={"factor": "totp"})
                 return device, ""
+            if allowed and code.isdigit() and _totp_code_just_used(device, code):
+                reused_step = device.step
+        if reused_step and not throttled:
+            audit_record(actor=user, action=Action.LOGIN_FAILED, details={"factor": "otp", "reason": "code_reused"})
+            return None, _("This code was already used. Please wait for the next code in your app (a new one "
+                           "comes every %(seconds)s seconds) and enter that one.") % {"seconds": reused_step}
     audit_record(actor=user, action=Action.LOGIN_FAILED, details={"factor": "otp"})
     if throttled:
         return None, _("Too many wrong codes. Please wait and try again later.")
     return None, _("The code is not correct.")
+
+
+def _totp_code_just_used(device: TOTPDevice, code: str) -> bool:
+    """Whether ``code`` is exactly the last code this device accepted, and would still be valid now
+    but for django-otp's rule that a code is accepted once (``last_t``, RFC 6238 §5.2). Only then
+    does the person get "already used" instead of "not correct": this step is reached only after the
+    right password, and it says nothing about any other code."""
+    if device.last_t < 0:
+        return False
+    if int(code) != hotp(device.bin_key, device.last_t, digits=device.digits):
+        return False
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    return abs(now - device.last_t) <= device.tolerance
 
 
 @transaction.atomic
@@ -408,9 +429,10 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
         )
 
 
-@transaction.atomic
-def user_create_admin(*, username: str, password: str, organisation_name: str) -> User:
-    """For `tipnet createadmin`: a network admin in a network organisation (created if missing)."""
+def user_create_active(*, username: str, password: str) -> User:
+    """An active account with a password that passes the validators (no role, no keyring yet):
+    the shared first step of `tipnet createadmin` and of joining a training cohort. Call it inside
+    the caller's transaction."""
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError(_("This user name is already taken."))
     user = User(username=username, is_active=True)
@@ -420,6 +442,13 @@ def user_create_admin(*, username: str, password: str, organisation_name: str) -
         raise AccountError(" ".join(error.messages)) from error
     user.set_password(password)
     user.save()
+    return user
+
+
+@transaction.atomic
+def user_create_admin(*, username: str, password: str, organisation_name: str) -> User:
+    """For `tipnet createadmin`: a network admin in a network organisation (created if missing)."""
+    user = user_create_active(username=username, password=password)
     user.recovery_code = keyring_create_for(user, password=password)  # type: ignore[attr-defined]
     organisation, created = Organisation.objects.get_or_create(
         name=organisation_name, defaults={"type": "ngo"}

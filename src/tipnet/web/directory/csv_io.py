@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tipnet.core import csvsafe
 from tipnet.web.accounts.models import Organisation
-from tipnet.web.directory.models import Service
+from tipnet.web.directory.models import Service, hours_language, text_field_name
 from tipnet.web.directory.prefectures import prefecture_lookup
 
 PAGE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -26,14 +26,20 @@ LIST_FIELDS = ("kinds", "sexes", "residence", "exploitation", "languages")
 INT_FIELDS = ("age_min", "age_max", "beds_total", "beds_free")
 BOOL_FIELDS = ("nationwide", "is_demo", "is_published")
 TEXT_FIELDS = (
-    "name", "name_en", "nationalities", "eligibility_note", "phone", "email", "line_id", "website", "hours",
-    "cost", "verification", "source",
+    "name", "nationalities", "eligibility_note", "phone", "email", "line_id", "website", "cost", "verification",
+    "source",
 )
+# One column per text and page language: name_vi, hours_vi, description_vi, ... (TEXT_COLUMNS).
+TEXT_COLUMNS = {
+    text_field_name(kind, code): (kind, code) for kind in ("name", "hours", "description") for code in PAGE_LANGUAGES
+}
+# Files exported before texts per language had one "hours" column, in no stated language.
+LEGACY_HOURS = "hours"
 COLUMNS = [
-    "id", "organisation", "name", "name_en", "kinds", "sexes", "age_min", "age_max", "residence", "nationalities",
+    "id", "organisation", "name", "kinds", "sexes", "age_min", "age_max", "residence", "nationalities",
     "exploitation", "eligibility_note", "languages", "nationwide", "prefectures", "phone", "email", "line_id",
-    "website", "hours", "cost", "beds_total", "beds_free", "capacity_updated_at", "verification", "verified_on",
-    "source", "is_demo", "is_published", *[f"description_{code}" for code in PAGE_LANGUAGES],
+    "website", "cost", "beds_total", "beds_free", "capacity_updated_at", "verification", "verified_on",
+    "source", "is_demo", "is_published", *TEXT_COLUMNS,
 ]
 REQUIRED_COLUMNS = {"organisation", "name", "kinds", "sexes", "residence", "languages", "prefectures", "nationwide"}
 TRUE = {"1", "true", "yes", "y"}
@@ -139,15 +145,19 @@ def _service_from_row(row: dict[str, str], organisations: dict[str, Organisation
         service.verified_on = _date("verified_on", row["verified_on"])
     if "capacity_updated_at" in row:
         service.capacity_updated_at = _datetime("capacity_updated_at", row["capacity_updated_at"])
-    description = dict(service.description or {})
-    for code in PAGE_LANGUAGES:
-        column = f"description_{code}"
-        if column in row:
-            if row[column].strip():
-                description[code] = row[column].strip()
-            else:
-                description.pop(code, None)
-    service.description = description
+    texts = {code: dict(entry) for code, entry in (service.texts or {}).items() if isinstance(entry, dict)}
+    given = {column: (kind, code) for column, (kind, code) in TEXT_COLUMNS.items() if column in row}
+    if LEGACY_HOURS in row and row[LEGACY_HOURS].strip():
+        column = text_field_name("hours", hours_language(row[LEGACY_HOURS]))
+        given.setdefault(column, TEXT_COLUMNS[column])
+        row.setdefault(column, row[LEGACY_HOURS])
+    for column, (kind, code) in given.items():
+        value = row[column].strip()
+        if value:
+            texts.setdefault(code, {})[kind] = value
+        else:
+            texts.get(code, {}).pop(kind, None)
+    service.texts = {code: entry for code, entry in texts.items() if entry}
     if not service.cost:
         service.cost = "unknown"
     if not service.verification:
@@ -169,7 +179,7 @@ def parse_csv(text: str) -> list[Service]:
     if not header:
         raise CsvImportError([_("The file is empty.")])
     reader.fieldnames = header
-    unknown = [name for name in header if name not in COLUMNS]
+    unknown = [name for name in header if name not in COLUMNS and name != LEGACY_HOURS]
     missing = sorted(REQUIRED_COLUMNS - set(header))
     problems = []
     if unknown:
@@ -217,8 +227,9 @@ def _cell(service: Service, name: str) -> str:
         return service.organisation.name
     if name == "id":
         return str(service.pk)
-    if name.startswith("description_"):
-        return (service.description or {}).get(name.removeprefix("description_"), "")
+    if name in TEXT_COLUMNS:
+        kind, code = TEXT_COLUMNS[name]
+        return service.text_value(kind, code)
     value = getattr(service, name)
     if value is None:
         return ""

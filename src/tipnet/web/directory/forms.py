@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tipnet.web.directory.models import (
     SERVICE_LANGUAGES,
+    TEXT_KINDS,
     Cost,
     Exploitation,
     Kind,
@@ -17,9 +18,14 @@ from tipnet.web.directory.models import (
     Service,
     Sex,
     service_language,
+    text_field_name,
 )
 from tipnet.web.directory.prefectures import prefecture_choices, prefecture_lookup
 from tipnet.web.directory.selectors import SearchFilters
+
+# The texts staff enter per language, in the order of the form and the CSV columns.
+TEXT_LABELS = {"name": _("Name"), "hours": _("Hours"), "description": _("Description")}
+
 
 SEARCH_PARAMETERS = ("need", "language", "prefecture", "sex", "age")
 MAX_AGE = 120
@@ -108,27 +114,51 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = [
-            "name", "name_en", "kinds", "sexes", "age_min", "age_max", "residence", "nationalities", "exploitation",
+            "name", "kinds", "sexes", "age_min", "age_max", "residence", "nationalities", "exploitation",
             "eligibility_note", "languages", "nationwide", "prefectures", "phone", "email", "line_id", "website",
-            "hours", "cost", "beds_total", "beds_free", "source", "is_published",
+            "cost", "beds_total", "beds_free", "source", "is_published",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        description = (self.instance.description or {}) if self.instance else {}
-        for code, name in settings.LANGUAGES:
-            self.fields[f"description_{code}"] = forms.CharField(
-                label=_("Description (%(language)s)") % {"language": name}, required=False,
-                widget=forms.Textarea(attrs={"rows": 2}), initial=description.get(code, ""), max_length=1000,
-            )
+        service = self.instance
+        widgets = {
+            "name": forms.TextInput(attrs={"size": 30}),
+            "hours": forms.TextInput(attrs={"size": 30}),
+            "description": forms.Textarea(attrs={"rows": 3, "cols": 30}),
+        }
+        for code, _language_name in settings.LANGUAGES:
+            for kind, label in TEXT_LABELS.items():
+                self.fields[text_field_name(kind, code)] = forms.CharField(
+                    label=label, required=False, max_length=TEXT_KINDS[kind], widget=widgets[kind],
+                    initial=service.text_value(kind, code) if service else "",
+                )
+                self.fields[text_field_name(kind, code)].widget.attrs["lang"] = code
+        self.language_names = dict(settings.LANGUAGES)
+
+    @property
+    def main_fields(self) -> list[forms.BoundField]:
+        """The fields that are not per language, in the order of Meta.fields."""
+        return [self[name] for name in self.Meta.fields]
+
+    @property
+    def language_fieldsets(self) -> list[dict[str, Any]]:
+        """One fieldset per page language: its code, its name (in itself) and its three fields."""
+        return [
+            {"code": code, "name": self.language_names[code],
+             "fields": [self[text_field_name(kind, code)] for kind in TEXT_LABELS]}
+            for code in self.language_names
+        ]
 
     def service_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["description"] = {
-            code: self.cleaned_data[f"description_{code}"].strip()
-            for code, _name in settings.LANGUAGES
-            if self.cleaned_data.get(f"description_{code}", "").strip()
-        }
+        texts: dict[str, dict[str, str]] = {}
+        for code, _name in settings.LANGUAGES:
+            for kind in TEXT_LABELS:
+                value = (self.cleaned_data.get(text_field_name(kind, code)) or "").strip()
+                if value:
+                    texts.setdefault(code, {})[kind] = value
+        data["texts"] = texts
         return data
 
     def _post_clean(self) -> None:

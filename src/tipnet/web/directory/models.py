@@ -9,8 +9,10 @@ them with a quoted-code text match that works the same on SQLite and PostgreSQL
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -18,6 +20,29 @@ from django.utils.translation import gettext_lazy as _
 
 from tipnet.web.accounts.models import Organisation
 from tipnet.web.directory.prefectures import BY_CODE
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A directory text for one page: the text, the language it is in, and whether that is a
+    fallback (another language than the page's), which the page then says ("(in English)")."""
+
+    text: str
+    language: str
+    fallback: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    @property
+    def note(self) -> str:
+        """The visible mark of a fallback, in the page language; "" when the text is not one."""
+        if not self.fallback:
+            return ""
+        return str(FALLBACK_NOTES.get(self.language, ""))
 
 
 class Kind(models.TextChoices):
@@ -93,6 +118,9 @@ SERVICE_LANGUAGES: dict[str, Any] = {
     "bn": _("Bengali"),
     "si": _("Sinhala"),
 }
+# The visible note after a text shown in another language than the page's.
+FALLBACK_NOTES: dict[str, Any] = {"en": _("(in English)"), "ja": _("(in Japanese)")}
+
 # The page language (settings.LANGUAGES) as a service language.
 PAGE_TO_SERVICE_LANGUAGE = {"zh-hans": "zh", "pt-br": "pt"}
 
@@ -117,13 +145,60 @@ def _list_of(name: str, values: object, allowed: Any) -> list[str]:
 # "?", so text without that cannot become markup; "age < 18" stays allowed. The JSON view also
 # turns any "<" or ">" left in older rows into full-width forms (directory.views.plain_text).
 MARKUP = re.compile(r"<[A-Za-z/!?]")
-TEXT_FIELDS = ("name", "name_en", "nationalities", "eligibility_note", "phone", "line_id", "hours", "source")
+TEXT_FIELDS = ("name", "nationalities", "eligibility_note", "phone", "line_id", "source")
+
+# Texts that staff enter per page language (Service.texts), with their longest length.
+TEXT_KINDS: dict[str, int] = {"name": 200, "hours": 200, "description": 1000}
+# When a text is missing in the page's language: English first (read by more of the foreign readers
+# than Japanese), then Japanese. On Japanese pages: Japanese, then English. docs/directory.md.
+FALLBACK_LANGUAGES = ("en", "ja")
+# Kana and kanji: the original name is Japanese when it has them ("IOM Japan" is not).
+JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def text_field_name(kind: str, language: str) -> str:
+    """The form field and CSV column of one text in one language: ``description_zh-hans``."""
+    return f"{kind}_{language}"
+
+
+def hours_language(value: str) -> str:
+    """The language of opening hours entered in no stated language (before texts per language):
+    Japanese when they have kana or kanji ("平日9時から"), else English ("Weekdays 9:00-17:00")."""
+    return "ja" if JAPANESE_SCRIPT.search(value) else "en"
+
+
+def page_languages() -> tuple[str, ...]:
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def _valid_texts(texts: object) -> dict[str, dict[str, str]]:
+    """``texts`` is {page language: {"name"|"hours"|"description": plain text}}; raise otherwise."""
+    if not isinstance(texts, dict):
+        raise ValidationError({"texts": _("Expected a text per language.")})
+    languages = page_languages()
+    for language, entry in texts.items():
+        if language not in languages:
+            raise ValidationError({"texts": _("Unknown language: %(value)s.") % {"value": language}})
+        if not isinstance(entry, dict) or not all(isinstance(v, str) for v in entry.values()):
+            raise ValidationError({"texts": _("Expected a text per language.")})
+        for kind, value in entry.items():
+            if kind not in TEXT_KINDS:
+                raise ValidationError({"texts": _("Unknown code: %(code)s") % {"code": kind}})
+            if len(value) > TEXT_KINDS[kind]:
+                raise ValidationError(
+                    {f"{kind}_{language}": _("At most %(max)s characters.") % {"max": TEXT_KINDS[kind]}}
+                )
+    return texts
 
 
 def _plain_text_only(service: Service) -> None:
     texts = [(name, getattr(service, name) or "") for name in TEXT_FIELDS]
-    if isinstance(service.description, dict):
-        texts += [("description", value) for value in service.description.values() if isinstance(value, str)]
+    if isinstance(service.texts, dict):
+        texts += [
+            (f"{kind}_{language}", value)
+            for language, entry in service.texts.items() if isinstance(entry, dict)
+            for kind, value in entry.items() if isinstance(value, str)
+        ]
     for name, value in texts:
         if MARKUP.search(value):
             raise ValidationError({name: _("Plain text only: remove the markup (text such as <b> or <a href=...>).")})
@@ -132,11 +207,8 @@ def _plain_text_only(service: Service) -> None:
 class Service(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(_("name (as the service calls itself)"), max_length=200)
-    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
-    description = models.JSONField(
-        _("description by language"), default=dict, blank=True,
-        help_text=_("Short plain text per page language, e.g. {\"en\": ..., \"ja\": ...}."),
-    )
+    # {page language: {"name": ..., "hours": ..., "description": ...}}; only filled-in texts are kept.
+    texts = models.JSONField(_("name, hours and description by language"), default=dict, blank=True)
     kinds = models.JSONField(_("kinds of help"), default=list, blank=True)
     # Eligibility
     sexes = models.JSONField(_("accepts (sex)"), default=list, blank=True)
@@ -158,7 +230,6 @@ class Service(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     line_id = models.CharField(_("LINE ID"), max_length=60, blank=True)
     website = models.URLField(_("website"), blank=True)
-    hours = models.CharField(_("hours"), max_length=200, blank=True)
     cost = models.CharField(_("cost"), max_length=16, choices=Cost.choices, default=Cost.UNKNOWN)
     # Capacity
     beds_total = models.PositiveIntegerField(_("beds"), null=True, blank=True)
@@ -219,20 +290,49 @@ class Service(models.Model):
                 raise ValidationError(
                     {"beds_free": _("Free beds cannot be more than the %(total)s beds.") % {"total": self.beds_total}}
                 )
-        if not isinstance(self.description, dict):
-            raise ValidationError({"description": _("Expected a text per language.")})
+        _valid_texts(self.texts)
 
     # Display helpers (no queries)
-    def display_name(self, language: str | None = None) -> str:
+    def text(self, kind: str, language: str | None = None) -> LocalText:
+        """The ``kind`` text ("name", "hours", "description") for a page in ``language``: in that
+        language, else in the first of FALLBACK_LANGUAGES that has it, marked as a fallback; the
+        name falls back last to the original name."""
         language = language or get_language() or "en"
-        if language.startswith("ja") or not self.name_en:
-            return self.name
-        return self.name_en
+        texts = self.texts if isinstance(self.texts, dict) else {}
+        original_is_japanese = kind == "name" and bool(JAPANESE_SCRIPT.search(self.name or ""))
+        for candidate in dict.fromkeys((language, *FALLBACK_LANGUAGES)):
+            value = (texts.get(candidate) or {}).get(kind, "")
+            if not value and candidate == "ja" and original_is_japanese:
+                value = self.name  # a Japanese original name is the Japanese name
+            if value:
+                return LocalText(value, candidate, candidate != language)
+        # A name in neither language (e.g. "IOM Japan" with no texts): shown as it is, unmarked.
+        return LocalText(self.name if kind == "name" else "", language, False)
 
-    def description_in(self, language: str | None = None) -> str:
-        language = language or get_language() or "en"
-        texts = self.description or {}
-        return texts.get(language) or texts.get(service_language(language)) or texts.get("en") or texts.get("ja") or ""
+    @property
+    def original_name_lang(self) -> str:
+        """"ja" when the name as the service calls itself is Japanese (for the lang attribute)."""
+        return "ja" if JAPANESE_SCRIPT.search(self.name or "") else ""
+
+    def display_name(self, language: str | None = None) -> str:
+        return self.text("name", language).text
+
+    @property
+    def name_text(self) -> LocalText:
+        return self.text("name")
+
+    @property
+    def hours_text(self) -> LocalText:
+        return self.text("hours")
+
+    @property
+    def description_text(self) -> LocalText:
+        return self.text("description")
+
+    def text_value(self, kind: str, language: str) -> str:
+        """The text staff entered for exactly this language ("" when none): forms and CSV."""
+        texts = self.texts if isinstance(self.texts, dict) else {}
+        return (texts.get(language) or {}).get(kind, "")
 
     @property
     def kind_labels(self) -> list[str]:

@@ -182,22 +182,35 @@ REAL: list[Entry] = [
 
 DEMO: list[Entry] = [
     Entry(
-        "Demo Migrant Support NGO", OrganisationType.NGO, "Demo: migrant workers' consultation (demo)",
-        "Demo: migrant workers' consultation (demo)", ["consultation", "labour", "interpretation"], ALL_SEXES,
+        "Demo Migrant Support NGO", OrganisationType.NGO, "Demo: migrant workers' consultation",
+        "Demo: migrant workers' consultation", ["consultation", "labour", "interpretation"], ALL_SEXES,
         FOREIGN, ["ja", "vi", "en", "id"], "Invented demo entry: consultation for migrant workers.",
         prefectures=["23"], phone="000-0000-0000", hours="Demo hours", cost=Cost.FREE, source="demo",
     ),
     Entry(
-        "Demo Migrant Support NGO", OrganisationType.NGO, "Demo: women's shelter (demo)", "Demo: women's shelter (demo)",
+        "Demo Migrant Support NGO", OrganisationType.NGO, "Demo: women's shelter", "Demo: women's shelter",
         ["shelter"], ["female"], ALL_STATUSES, ["ja", "vi", "th"], "Invented demo entry: a small shelter.",
         prefectures=["23", "21", "24"], cost=Cost.FREE, beds_total=8, beds_free=3, source="demo",
     ),
     Entry(
-        "Demo Legal Aid Office", OrganisationType.LEGAL_SERVICE, "Demo: legal aid desk (demo)", "Demo: legal aid desk (demo)",
+        "Demo Legal Aid Office", OrganisationType.LEGAL_SERVICE, "Demo: legal aid desk", "Demo: legal aid desk",
         ["legal", "residence"], ALL_SEXES, ALL_STATUSES, ["ja", "en", "th", "es", "pt"],
         "Invented demo entry: lawyers for victims, any status.", prefectures=["27", "13"], cost=Cost.FREE, source="demo",
     ),
 ]
+
+
+def entry_texts(entry: Entry) -> dict[str, dict[str, str]]:
+    """The entry's texts by language: English from the entry, the others from seed_texts."""
+    from tipnet.web.directory.seed_texts import TRANSLATIONS
+
+    texts: dict[str, dict[str, str]] = {
+        "en": {kind: value for kind, value in
+               {"name": entry.name_en, "hours": entry.hours, "description": entry.description_en}.items() if value}
+    }
+    for language, entry_text in TRANSLATIONS.get(entry.name, {}).items():
+        texts.setdefault(language, {}).update({kind: value for kind, value in entry_text.items() if value})
+    return {language: text for language, text in texts.items() if text}
 
 
 def _organisation(name: str, org_type: str, *, demo: bool) -> Organisation:
@@ -212,10 +225,10 @@ def _create(entry: Entry, *, demo: bool) -> bool:
     from django.utils import timezone
 
     service = Service(
-        organisation=organisation, name=entry.name, name_en=entry.name_en, description={"en": entry.description_en},
+        organisation=organisation, name=entry.name, texts=entry_texts(entry),
         kinds=entry.kinds, sexes=entry.sexes, residence=entry.residence, languages=entry.languages,
         exploitation=entry.exploitation, eligibility_note=entry.eligibility_note, nationwide=entry.nationwide,
-        prefectures=entry.prefectures, phone=entry.phone, website=entry.website, hours=entry.hours, cost=entry.cost,
+        prefectures=entry.prefectures, phone=entry.phone, website=entry.website, cost=entry.cost,
         age_min=entry.age_min, age_max=entry.age_max, source=entry.source, verification=Verification.TO_VERIFY,
         is_demo=demo, beds_total=entry.beds_total, beds_free=entry.beds_free,
         capacity_updated_at=timezone.now() if entry.beds_total is not None else None,

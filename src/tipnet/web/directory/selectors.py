@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tipnet.web.accounts.access import organisations_where, user_has_role
 from tipnet.web.accounts.models import User
@@ -61,6 +62,55 @@ def service_search(filters: SearchFilters, *, with_language: bool = True) -> lis
 
     services.sort(key=order)
     return services
+
+
+# Stable codes of the search notices (services.json "notices"; docs/directory.md).
+NO_PUBLIC_SHELTER_FOR_MEN = "no_public_shelter_for_men"
+NO_SERVICE_FITS = "no_service_fits"
+LANGUAGE_NEAR_MISSES = "language_near_misses"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message the search shows above or instead of its results; the same on the page and in
+    services.json, where partners' sites key on the stable ``code``."""
+
+    code: str
+    text: str
+    title: str = ""  # a heading over the services the notice is about, if the page has one
+
+
+@dataclass
+class SearchOutcome:
+    results: list[Service]
+    # Services that fit except for the language ("ask for an interpreter"), when none fits in full.
+    near_misses: list[Service]
+    notices: list[Notice]
+
+
+def search_outcome(filters: SearchFilters) -> SearchOutcome:
+    """The search and what to tell the person about it; one place for the page and the JSON."""
+    results = service_search(filters)
+    near_misses = service_search(filters, with_language=False) if not results and filters.language else []
+    notices = []
+    men_shelter = filters.kind == Kind.SHELTER and filters.sex == Sex.MALE
+    if men_shelter and not any(
+        filters.prefecture and filters.prefecture.code in s.prefectures for s in results + near_misses
+    ):
+        # The same msgid as the page (directory/search.html), where 110 is a tap-to-call link.
+        notices.append(Notice(NO_PUBLIC_SHELTER_FOR_MEN, _(
+            "There is no public shelter for men in Japan. The Legal Affairs Bureau can arrange emergency lodging "
+            "for male victims, and some organisations help: call one of the services below or the police (%(number)s)."
+        ) % {"number": "110"}))
+    if not results:
+        notices.append(Notice(NO_SERVICE_FITS, _("No service fits all your choices.")))
+    if near_misses:
+        notices.append(Notice(
+            LANGUAGE_NEAR_MISSES, _("You can ask them for an interpreter."),
+            title=_("Services that fit but may not speak your language"),
+        ))
+    return SearchOutcome(results, near_misses, notices)
+
 
 
 def service_public(*, service_id: int) -> Service | None:

@@ -17,9 +17,9 @@ from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.directory.models import Service, Verification
 
 EDITABLE_FIELDS = (
-    "name", "name_en", "description", "kinds", "sexes", "age_min", "age_max", "residence", "nationalities",
+    "name", "texts", "kinds", "sexes", "age_min", "age_max", "residence", "nationalities",
     "exploitation", "eligibility_note", "languages", "nationwide", "prefectures", "phone", "email", "line_id",
-    "website", "hours", "cost", "beds_total", "beds_free", "source", "is_published",
+    "website", "cost", "beds_total", "beds_free", "source", "is_published",
 )
 
 

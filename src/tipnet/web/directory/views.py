@@ -33,15 +33,18 @@ from tipnet.web.directory.forms import (
     ServiceForm,
     unknown_parameters,
 )
-from tipnet.web.directory.models import SERVICE_LANGUAGES, Kind, Sex, service_language
+from tipnet.web.directory.models import SERVICE_LANGUAGES, Kind, Service, Sex, service_language
 from tipnet.web.directory.prefectures import PREFECTURES
 from tipnet.web.directory.selectors import (
+    NO_PUBLIC_SHELTER_FOR_MEN,
     SearchFilters,
+    SearchOutcome,
     directory_gaps,
+    search_outcome,
     service_public,
-    service_search,
     services_editable,
 )
+from tipnet.web.public.errors import SummaryEntry, error_summary
 
 # The anonymous report form lives in the `report` app; link to it once it exists.
 REPORT_URL_NAMES = ("report:form", "report:start", "report:new", "report:submit", "report:index", "report:home")
@@ -106,28 +109,28 @@ def _search(request: HttpRequest) -> tuple[SearchForm, list[str], SearchFilters 
     return form, problems, form.filters()
 
 
+def _search_summary(form: SearchForm, problems: list[str]) -> list[SummaryEntry]:
+    """The problems as the error summary at the top of the page (public/errors.py): each field's
+    errors linked to the field, the others (an unknown filter) as plain lines."""
+    linked = error_summary(forms_=(form,)) if form.is_bound else []
+    shown = {entry.message for entry in linked}
+    return [SummaryEntry(message=p) for p in problems if p not in shown] + linked
+
+
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
     form, problems, filters = _search(request)
-    results: list = []
-    relaxed: list = []
-    if filters is not None:
-        results = service_search(filters)
-        if not results and filters.language:
-            relaxed = service_search(filters, with_language=False)
-    no_local_shelter_for_men = bool(
-        filters and filters.kind == Kind.SHELTER and filters.sex == Sex.MALE
-        and not any(filters.prefecture and filters.prefecture.code in s.prefectures for s in results + relaxed)
-    )
+    outcome = search_outcome(filters) if filters is not None else SearchOutcome([], [], [])
     leaflet_query = ""
     if filters is not None and filters.prefecture is not None:
         leaflet_query = "?prefecture=" + filters.prefecture.code
     return render(
         request, "directory/search.html",
         {
-            "form": form, "problems": problems, "filters": filters, "results": results, "relaxed": relaxed,
-            "searched": filters is not None, "men_shelter_gap": no_local_shelter_for_men,
-            "leaflet_query": leaflet_query,
+            "form": form, "problems": problems, "filters": filters, "results": outcome.results,
+            "relaxed": outcome.near_misses, "searched": filters is not None,
+            "men_shelter_gap": any(n.code == NO_PUBLIC_SHELTER_FOR_MEN for n in outcome.notices),
+            "leaflet_query": leaflet_query, "summary": _search_summary(form, problems),
         },
         status=400 if problems else 200,
     )
@@ -145,13 +148,23 @@ def service_view(request: HttpRequest, service_id: int) -> HttpResponse:
     return render(request, "directory/service.html", {"service": service})
 
 
-def service_json(service, language: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def service_json(service: Service, language: str) -> dict[str, object]:
+    """One service for partners. ``name`` is the name as the service calls itself; ``display_name``,
+    ``hours`` and ``description`` are in the requested language or, where missing, in a fallback
+    language, which ``text_language`` names for each (docs/directory.md)."""
+    texts = {kind: service.text(kind, language) for kind in ("name", "hours", "description")}
     return {
         "id": service.pk,
         "name": service.name,
-        "name_en": service.name_en,
+        "name_en": service.text_value("name", "en"),
+        "display_name": texts["name"].text,
         "organisation": service.organisation.name,
-        "description": service.description_in(language),
+        "description": texts["description"].text,
+        "text_language": {
+            "display_name": texts["name"].language,
+            "hours": texts["hours"].language if texts["hours"] else None,
+            "description": texts["description"].language if texts["description"] else None,
+        },
         "kinds": [{"code": k, "label": str(Kind(k).label)} for k in service.kinds],
         "sexes": [{"code": s, "label": str(Sex(s).label)} for s in service.sexes],
         "age_min": service.age_min,
@@ -163,7 +176,7 @@ def service_json(service, language: str) -> dict[str, object]:  # type: ignore[n
         "nationwide": service.nationwide,
         "prefectures": [{"code": c, "name": n} for c, n in zip(service.prefectures, service.prefecture_names, strict=True)],
         "contact": {"phone": service.phone, "email": service.email, "line": service.line_id, "web": service.website},
-        "hours": service.hours,
+        "hours": texts["hours"].text,
         "cost": service.cost,
         "beds_total": service.beds_total,
         "beds_free": service.beds_free,
@@ -205,8 +218,14 @@ def services_json_view(request: HttpRequest) -> HttpResponse:
     if problems:
         return _cors(JsonResponse(plain_text({"error": _("The query is not valid."), "problems": problems}), status=400))
     language = get_language() or "en"
-    found = service_search(filters or SearchFilters())
-    payload = plain_text({"language": language, "count": len(found), "services": [service_json(s, language) for s in found]})
+    outcome = search_outcome(filters or SearchFilters())
+    payload = plain_text({
+        "language": language,
+        "count": len(outcome.results),
+        "services": [service_json(s, language) for s in outcome.results],
+        "notices": [{"code": n.code, "title": n.title, "text": n.text} for n in outcome.notices],
+        "near_misses": [service_json(s, language) for s in outcome.near_misses],
+    })
     return _cors(HttpResponse(json.dumps(payload, ensure_ascii=False), content_type="application/json"))
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -58,8 +64,28 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """HTTP 500 from a static template: rendering must not fail a second time."""
-    from django.template import loader
+# The database errors that mean "the database cannot be reached now" (a restart, a full connection
+# pool, a network cut), answered with 503 and Retry-After instead of 500.
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 120
 
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """HTTP 500, or 503 when the database cannot be reached, in the language of the address's
+    prefix. It needs neither the database nor the request's context processors (a standalone
+    template), so it cannot fail for the reason the request failed.
+
+    What it says is true by construction: the report form and the follow-up answer render their
+    page inside the transaction that stores the report or message (report/views.py), so an error
+    before the reporter sees her receipt means nothing was stored."""
+    failure = sys.exc_info()[1]
+    unavailable = isinstance(failure, UNAVAILABLE)
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = loader.get_template("500.html").render({
+            "unavailable": unavailable, "language": language, "bidi": translation.get_language_bidi(),
+        })
+    response = HttpResponse(html, status=503 if unavailable else 500)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -43,6 +43,12 @@ DECODE_WAIT_SECONDS = 30
 # HEIC/HEIF. A phone JPEG that carries a second picture (a depth map or a preview) opens as "MPO":
 # only its main picture is kept.
 PHOTO_FORMATS = ("JPEG", "PNG", "HEIF", "AVIF", "WEBP", "TIFF", "GIF", "BMP")
+# What the browser is told before sending (tipnet/forms.js warns about files these would refuse).
+# Browsers give HEIC files an empty type on some systems, so the name's extension counts too; the
+# server decides from the file's contents alone.
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "jfif", "png", "heic", "heif", "avif", "webp", "tif", "tiff", "gif", "bmp")
+PHOTO_MIME_TYPES = ("image/jpeg", "image/png", "image/heic", "image/heif", "image/avif", "image/webp", "image/tiff",
+                    "image/gif", "image/bmp")
 # Sources without loss are kept without loss (screenshots, scans); photos become JPEG.
 LOSSLESS_SOURCES = {"PNG", "TIFF", "GIF", "BMP"}
 
@@ -53,11 +59,29 @@ class AttachmentError(ValueError):
     """A file that cannot be accepted; the message is translated."""
 
 
+class AttachmentBusy(AttachmentError):
+    """Not the file's fault: the server is decoding other images. The whole send is refused (and
+    says "nothing was stored"), rather than sending the report without a good photo."""
+
+
 @dataclass(frozen=True)
 class CleanFile:
     data: bytes
     content_type: str
     kind: str  # "image" (re-encoded) or "as_given"
+
+
+def client_limits(*, total_bytes: int) -> dict[str, str]:
+    """The limits above as data- attributes of the file field, so the warning shown before sending
+    (tipnet/forms.js) and the server refuse the same files. ``total_bytes``: what one request may
+    carry (settings.FILE_UPLOAD_MAX_MEMORY_SIZE)."""
+    return {
+        "data-max-file-bytes": str(MAX_FILE_BYTES),
+        "data-max-files": str(MAX_FILES),
+        "data-max-total-bytes": str(total_bytes),
+        "data-photo-extensions": " ".join(PHOTO_EXTENSIONS),
+        "data-photo-types": " ".join(PHOTO_MIME_TYPES),
+    }
 
 
 def _photos_only() -> str:
@@ -110,7 +134,7 @@ def _reencode(image: Image.Image) -> CleanFile:
         if image.width * image.height > MAX_PIXELS:
             raise too_large
     if not _decoding.acquire(timeout=DECODE_WAIT_SECONDS):
-        raise AttachmentError(_("The server is busy. Please wait a minute and send again; nothing was stored."))
+        raise AttachmentBusy(_("The server is busy. Please wait a minute and send again; nothing was stored."))
     try:
         image.load()  # the one decode
         # Read after loading: Pillow's TIFF reader turns the image upright itself while loading.

@@ -12,16 +12,18 @@ from typing import Any
 from django.template.loader import render_to_string
 
 
-def _labels(document: dict[str, Any]) -> dict[str, str]:
+def _labels(document: dict[str, Any]) -> dict[str, Any]:
     from django.utils.translation import gettext as _
 
-    from tipnet.web.report.labels import triage_labels
+    from tipnet.web.report.labels import indicator_labels, language_label, triage_labels
 
     return {
         **triage_labels(kind=document["kind"], prefecture=document["prefecture"],
                         victims=document["possible_victims"], children=document["children"]),
         "staff": _("Reporting line"),
         "reporter": _("Reporter"),
+        "language": language_label(str(document.get("language") or "")),
+        "indicators": indicator_labels(document.get("indicators") or []),
     }
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from tipnet.core.screening import default_catalogue
 from tipnet.web.directory.prefectures import PREFECTURES
+from tipnet.web.report.attachments import MAX_FILE_BYTES, MAX_FILES, client_limits
 from tipnet.web.report.models import Forwarding, Report
 from tipnet.web.report.services import unknown_indicators
 
@@ -28,6 +32,24 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
+
+
+def file_check_attributes() -> dict[str, str]:
+    """data- attributes of a reporter's file field: the server's limits (one source:
+    attachments.client_limits) and, in the page's language, what tipnet/forms.js says about a file
+    the server would refuse. ``%(name)s`` is left for the script to fill in with the file's name."""
+    megabytes = 1024 * 1024
+    total = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    return {
+        **client_limits(total_bytes=total),
+        "data-msg-heading": gettext("These files will not be sent:"),
+        "data-msg-too-big": gettext("%(name)s is larger than %(max)s MB.") % {"name": "%(name)s", "max": MAX_FILE_BYTES // megabytes},
+        "data-msg-not-photo": gettext("%(name)s is not a photo. To send it as it is, tick 'Keep my other files as they are'.")
+        % {"name": "%(name)s"},
+        "data-msg-too-many": gettext("%(name)s: at most %(max)s files can be sent at a time.") % {"name": "%(name)s", "max": MAX_FILES},
+        "data-msg-total": gettext("Together your files are larger than %(max)s MB, so none of them would be sent. "
+                                  "Please choose fewer or smaller files.") % {"max": total // megabytes},
+    }
 
 
 VICTIM_CHOICES = [("", _("Not known")), ("1", _("One person")), ("2-5", _("2 to 5 people")), ("6+", _("6 or more people"))]
@@ -64,6 +86,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["prefecture"].choices = prefecture_choices()
+        self.fields["files"].widget.attrs.update(file_check_attributes())
 
     def clean_website(self) -> str:
         value = self.cleaned_data.get("website", "")
@@ -86,35 +109,95 @@ class ReplyForm(forms.Form):
     keep_files = forms.BooleanField(label=_("Keep my other files as they are"), required=False,
                                     help_text=ReportForm.base_fields["keep_files"].help_text)
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["files"].widget.attrs.update(file_check_attributes())
+
 
 class StaffMessageForm(forms.Form):
     body = forms.CharField(label=_("Message to the reporter"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Own ids: the report page shows this form and NoteForm, both with a "body" field, and two
+        # id="id_body" made the "Internal note" label focus the message to the reporter. Only the
+        # ids change (not the field names the page posts).
+        kwargs.setdefault("auto_id", "id_message_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("Internal note (never shown to the reporter)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "id_note_%s")  # see StaffMessageForm
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+MAX_TRIAGE_INDICATORS = 50
+
+
+def indicator_choices(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The screening catalogue's indicators grouped by dimension, each labelled with its id and its
+    interview question in ``language`` (the catalogue's translated text for it)."""
+    catalogue = default_catalogue()
+    if language not in catalogue.languages:
+        language = catalogue.source_language
+    return [
+        (f"{dim} · {catalogue.text('dimensions', dim, language)}",
+         [(i, f"{i}: {catalogue.indicator_label(i, language)}") for i in ids])
+        for dim, ids in catalogue.indicators_by_dimension()
+    ]
+
+
+class IndicatorField(forms.MultipleChoiceField):
+    """Catalogue indicator ids, ticked in a list. A value may also hold several ids separated by
+    commas or spaces, in any case (what the field used to take, for scripts and old bookmarks);
+    each must be an id of the catalogue, or nothing is saved."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: object) -> list[str]:
+        values = super().to_python(value)
+        return [part.upper() for v in values for part in re.split(r"[,\s、，]+", v) if part]
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        unknown = unknown_indicators(value)
+        if unknown:
+            raise forms.ValidationError(
+                _("Not indicator ids of the screening catalogue: %(ids)s. Use ids such as DR_JOB_NATURE."),
+                code="invalid_choice", params={"ids": ", ".join(unknown)[:200]},
+            )
+        if len(set(value)) > MAX_TRIAGE_INDICATORS:
+            raise forms.ValidationError(_("Choose at most %(max)s indicators."), code="too_many",
+                                        params={"max": MAX_TRIAGE_INDICATORS})
+
 
 class TriageForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Report.Status.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Report.Kind.choices)
-    indicators = forms.CharField(
-        label=_("Indicators noted (ids, comma-separated)"), required=False, max_length=1000,
-        help_text=_("Ids of the screening catalogue's indicators, such as DR_JOB_NATURE or CD_DOC_CONFISCATION. "
-                    "Nothing else is accepted: these ids are stored unencrypted."),
+    indicators = IndicatorField(
+        label=_("Indicators noted"), required=False,
+        help_text=_("Tick the screening catalogue's indicators that the report shows. Only these ids are stored, "
+                    "unencrypted, beside the sealed report: write anything else in an internal note."),
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["indicators"].choices = indicator_choices(get_language() or "en")  # type: ignore[attr-defined]
+
     def clean_indicators(self) -> list[str]:
-        """The ids as a list; anything that is not a catalogue indicator id is refused (it would be
-        stored in clear beside the sealed report)."""
-        ids = [part.strip().upper() for part in re.split(r"[,\s、，]+", self.cleaned_data.get("indicators", "")) if part.strip()]
-        unknown = unknown_indicators(ids)
-        if unknown:
-            raise forms.ValidationError(
-                _("Not indicator ids of the screening catalogue: %(ids)s. Use ids such as DR_JOB_NATURE."),
-                params={"ids": ", ".join(unknown)[:200]},
-            )
-        return sorted(set(ids))
+        return sorted(set(self.cleaned_data.get("indicators", [])))
+
+    def indicator_groups(self) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+        """(dimension, group label, [(id, label, ticked)]) for the template: one fieldset per
+        dimension, ticked as posted (a refused form keeps its ticks) or as stored."""
+        raw = self["indicators"].value() or []
+        ticked = {part.upper() for v in (raw if isinstance(raw, list | tuple) else [raw])
+                  for part in re.split(r"[,\s、，]+", str(v)) if part}
+        return [(label.split(" · ")[0], label, [(i, text, i in ticked) for i, text in items])
+                for label, items in self.fields["indicators"].choices]  # type: ignore[attr-defined]
 
 
 class ForwardForm(forms.Form):

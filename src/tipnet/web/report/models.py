@@ -69,6 +69,9 @@ class Report(models.Model):
     victims = models.CharField(max_length=8, blank=True)
     children = models.CharField(max_length=8, blank=True)
     indicators = models.JSONField(default=list, blank=True)
+    # Free-text triage words from before indicators were chosen from the catalogue (migration 0004):
+    # kept, shown to operators, until one moves them into an encrypted internal note.
+    indicators_unmapped = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.WEB)
     created_hour = models.DateTimeField()
     updated_hour = models.DateTimeField()
@@ -152,3 +155,12 @@ class ReceiverKey(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="age_key")
     recipient = models.CharField(max_length=100)
+
+
+class SpentFormToken(models.Model):
+    """A one-time form token that has been used (report/once.py). Only a hash of the token is kept,
+    with the day it was spent: no link to the report or message it sent, nothing about the sender.
+    The unique hash is what makes a reload or a double press send exactly once."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    spent_day = models.DateField(db_index=True)

@@ -44,6 +44,7 @@ from tipnet.web.report.models import (
     ReportNote,
 )
 from tipnet.web.report.notify import notify_new_report
+from tipnet.web.report.once import once_token_spend
 
 
 def retention_for(status: str) -> timedelta | None:
@@ -185,8 +186,11 @@ def channel_save(*, actor: User, channel: Channel | None, slug: str, name: str, 
 
 
 def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list[str], source: str = Report.Source.WEB,
-                  actor: User | None = None, channel: Channel | None = None) -> Submission:
-    """Encrypt and store a new report; return the receipt (shown once, never stored)."""
+                  actor: User | None = None, channel: Channel | None = None, once: str | None = None) -> Submission:
+    """Encrypt and store a new report; return the receipt (shown once, never stored).
+
+    ``once`` is the hash of the form's one-time token (report/once.py): it is spent in the same
+    transaction, so a reload or a second press of *Send* raises AlreadySent and stores nothing."""
     if not data.what_happened.strip():
         raise ReportError(_("Please write what happened."))
     if len(data.what_happened) > MAX_TEXT or len(data.how_known) > MAX_TEXT:
@@ -207,6 +211,8 @@ def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list
     }
     hour = now_hour()
     with transaction.atomic():
+        # First, so that a second send with the same token waits here for the first and then fails.
+        once_token_spend(digest=once)
         report = Report.objects.create(
             trustee=trustee, channel=channel, receipt_hash=lookup, public_key=keys.public_key,
             private_for_reporter=keys.private_for_reporter, content=_seal_json(keys.public_key, content),
@@ -219,7 +225,9 @@ def report_submit(*, data: ReportInput, files: list[CleanFile], file_names: list
             sealed_private, sealed_staff = keys.sealed_for_recipient(public)
             ReportAccess.objects.create(report=report, user=user, sealed_private=sealed_private, sealed_staff_key=sealed_staff)
         _store_files(report, files, from_reporter=True, names=file_names)
-        transaction.on_commit(lambda: notify_new_report(trustee))
+        # robust: a failing notification must not turn a stored report into an error page that
+        # says nothing was saved (the receipt would never be seen).
+        transaction.on_commit(lambda: notify_new_report(trustee), robust=True)
         if actor is not None:
             audit_record(actor=actor, action="report.entered", organisation=trustee, target_type="report", target_id=report.pk,
                          details={"source": source})
@@ -273,8 +281,12 @@ def report_open_with_receipt(*, receipt_text: str) -> tuple[Report, bytes]:
     return report, private
 
 
-def reporter_conversation(*, receipt_text: str) -> Conversation:
-    report, private = report_open_with_receipt(receipt_text=receipt_text)
+def reporter_conversation(*, receipt_text: str = "", opened: tuple[Report, bytes] | None = None) -> Conversation:
+    """The report and its messages as the reporter sees them; ``opened`` is what
+    report_open_with_receipt returned earlier in the same request (one Argon2 hash, not two)."""
+    report, private = opened if opened is not None else report_open_with_receipt(receipt_text=receipt_text)
+    if opened is not None:
+        report = Report.objects.get(pk=report.pk)  # what was just added is read too
     try:
         return _decrypt_conversation(report, private)
     except crypto.DecryptionError as error:
@@ -288,14 +300,17 @@ def _postpone_expiry(report: Report) -> None:
         report.expires_at = max(report.expires_at, timezone.now() + lifetime)
 
 
-def reporter_add(*, receipt_text: str, message: str, files: list[CleanFile], file_names: list[str]) -> Report:
-    """The reporter answers or adds information; expiry is postponed."""
+def reporter_add(*, receipt_text: str = "", message: str, files: list[CleanFile], file_names: list[str],
+                 once: str | None = None, opened: tuple[Report, bytes] | None = None) -> Report:
+    """The reporter answers or adds information; expiry is postponed. ``once``: the hash of the
+    answer form's one-time token (AlreadySent if it was used); ``opened``: see reporter_conversation."""
     if not message.strip() and not files:
         raise ReportError(_("Please write a message or add a file."))
     if len(message) > MAX_TEXT:
         raise ReportError(_("The text is too long. Please shorten it to %(max)s characters.") % {"max": MAX_TEXT})
-    report, _private = report_open_with_receipt(receipt_text=receipt_text)
+    report, _private = opened if opened is not None else report_open_with_receipt(receipt_text=receipt_text)
     with transaction.atomic():
+        once_token_spend(digest=once)
         report = Report.objects.select_for_update().get(pk=report.pk)
         if message.strip():
             ReportMessage.objects.create(report=report, author=ReportMessage.Author.REPORTER,
@@ -405,6 +420,23 @@ def report_triage(*, actor: User, report: Report, status: str, kind: str, indica
 
 
 @transaction.atomic
+def report_unmapped_indicators_to_note(*, actor: User, report: Report, private_key: bytes | None) -> None:
+    """Move the free-text triage words kept by migration 0004 (stored in clear) into one internal
+    note, encrypted under the report's staff key, and clear them. Only an operator who holds the
+    report's key may, as for any note."""
+    words = [str(w) for w in report.indicators_unmapped or []]
+    if not words:
+        raise ReportError(_("There are no earlier indicator notes to move."))
+    _report_private, staff_key = _operator_keys(report, actor, private_key)
+    body = _("Indicators noted before the list (moved from the triage field): %(words)s") % {"words": ", ".join(words)}
+    ReportNote.objects.create(report=report, author=actor, body=crypto.secret_encrypt(staff_key, body[:MAX_TEXT].encode()))
+    report.indicators_unmapped = []
+    report.save(update_fields=["indicators_unmapped"])
+    audit_record(actor=actor, action="report.note_added", organisation=report.trustee, target_type="report",
+                 target_id=report.pk, details={"from": "indicators_unmapped"})
+
+
+@transaction.atomic
 def report_grant_access(*, actor: User, report: Report, colleague: User, private_key: bytes | None) -> None:
     """A recipient with access shares the report with a new operator of the same trustee."""
     if not grants.confirmed_operators(report.trustee).filter(pk=colleague.pk).exists():
@@ -436,6 +468,7 @@ def forwarding_document(conversation: Conversation) -> dict[str, Any]:
         "what_happened": conversation.content.get("what_happened", ""),
         "how_known": conversation.content.get("how_known", ""),
         "nationality": conversation.content.get("nationality", ""),
+        "language": conversation.content.get("language", ""),
         "messages": [{"from": m["author"], "text": m["body"]} for m in conversation.messages],
         "attachments": len(conversation.files),
     }

@@ -3,10 +3,14 @@ work with JavaScript off. Staff pages: hotline operators of the trustee only."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +20,7 @@ from tipnet.web.accounts.access import staff_view
 from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import OrganisationType
+from tipnet.web.public.errors import SummaryEntry, error_summary
 from tipnet.web.report import ratelimit, services
 from tipnet.web.report.access import (
     access_channel,
@@ -26,7 +31,12 @@ from tipnet.web.report.access import (
     access_report_file,
     access_staff_entry,
 )
-from tipnet.web.report.attachments import MAX_FILES, AttachmentError, clean_attachment
+from tipnet.web.report.attachments import (
+    MAX_FILES,
+    AttachmentBusy,
+    AttachmentError,
+    clean_attachment,
+)
 from tipnet.web.report.forms import (
     ChannelForm,
     ForwardForm,
@@ -38,8 +48,15 @@ from tipnet.web.report.forms import (
     StaffMessageForm,
     TriageForm,
 )
-from tipnet.web.report.labels import prefecture_label, triage_labels, victims_label
+from tipnet.web.report.labels import language_names, prefecture_label, triage_labels, victims_label
 from tipnet.web.report.models import Channel, Report
+from tipnet.web.report.once import (
+    AlreadySent,
+    TokenInvalid,
+    once_token_digest,
+    once_token_new,
+    once_token_spent,
+)
 from tipnet.web.report.questionnaire import add_channel_fields, extra_answers, parse_questions
 from tipnet.web.report.selectors import inbox
 
@@ -55,19 +72,64 @@ def _files_dropped(request: HttpRequest) -> bool:
             and int(length) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
 
 
-def _clean_files(request: HttpRequest, keep_as_given: bool) -> tuple[list, list[str]]:
+@dataclass(frozen=True)
+class RefusedFile:
+    """A file that was not sent, with the reason, shown to the reporter (never stored)."""
+
+    name: str
+    reason: str
+
+
+def _upload_name(upload: object, index: int) -> str:
+    """The file's name as the reporter's device gave it, only to tell her which file it was."""
+    name = str(getattr(upload, "name", "") or "").strip()
+    return name[:120] or _("File %(number)s") % {"number": index + 1}
+
+
+def _clean_files(request: HttpRequest, keep_as_given: bool) -> tuple[list, list[str], list[RefusedFile]]:
+    """The files that can be kept (cleaned), their neutral names, and the ones refused with the
+    reason. One bad file no longer costs the reporter the others: the good ones are sent with
+    the text, the refused ones are named on the next page (she can add them later with her
+    receipt). Only a send too large to be read at all is refused as a whole (AttachmentError)."""
     if _files_dropped(request):
         raise AttachmentError(
             _("Your files are too large: together they may be at most %(max)s MB. Nothing was sent. "
               "Please send fewer or smaller files; your text is still here.")
             % {"max": settings.FILE_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
-    uploads = request.FILES.getlist("files")
-    if len(uploads) > MAX_FILES:
-        raise AttachmentError(_("Please send at most %(max)s files at a time.") % {"max": MAX_FILES})
-    cleaned = [clean_attachment(data=upload.read(), keep_as_given=keep_as_given) for upload in uploads]
+    cleaned, refused = [], []
+    for index, upload in enumerate(request.FILES.getlist("files")):
+        name = _upload_name(upload, index)
+        if index >= MAX_FILES:
+            refused.append(RefusedFile(name, _("Please send at most %(max)s files at a time.") % {"max": MAX_FILES}))
+            continue
+        try:
+            cleaned.append(clean_attachment(data=upload.read(), keep_as_given=keep_as_given))
+        except AttachmentBusy:
+            raise  # the whole send waits for a quieter moment; nothing is stored
+        except AttachmentError as error:
+            refused.append(RefusedFile(name, str(error)))
     # Names are kept only inside the sealed metadata, and reduced to a neutral one.
     names = [f"file-{index + 1}" for index in range(len(cleaned))]
-    return cleaned, names
+    return cleaned, names, refused
+
+
+def _posted_token(request: HttpRequest, form: str) -> tuple[str | None, str]:
+    """The hash of the posted one-time token (None for a form sent without one) and, for a
+    token not made for this form or too old, the message to show (nothing is sent then)."""
+    token = request.POST.get("once")
+    if token is None:
+        return None, ""
+    try:
+        return once_token_digest(token=token, form=form), ""
+    except TokenInvalid:
+        return None, _("This form was open for too long, or it came from another page. Nothing was sent. "
+                       "Please check what you wrote and press Send again.")
+
+
+def _already_sent(request: HttpRequest) -> HttpResponse:
+    """The page for a second send of the same form (a reload, a double press): nothing is sent
+    again, and the receipt is never shown again."""
+    return render(request, "report/already_sent.html", status=409)
 
 
 def _well_formed(receipt: str) -> bool:
@@ -97,28 +159,47 @@ def report_form_view(request: HttpRequest, channel_slug: str | None = None) -> H
     if channel_slug is not None and channel is None:
         raise Http404
     form, questions = _channel_form(request, channel)
-    context: dict[str, object] = {"form": form, "channel": channel,
+    context: dict[str, object] = {"form": form, "channel": channel, "once": once_token_new(form="report"),
                                   "form_cache_key": f"{channel.pk}-{channel.updated_at.timestamp()}" if channel else "none"}
     if request.method == "POST":
-        if form.is_valid():
+        digest, token_problem = _posted_token(request, "report")
+        if token_problem:
+            context["error"] = token_problem
+        elif digest is not None and once_token_spent(digest=digest):
+            return _already_sent(request)
+        elif form.is_valid():
             # Counted only now: an invalid form cost nothing (ratelimit's module docstring).
             if not ratelimit.allow(request, "submit"):
                 return _busy(request, "report/form.html", context)
             data = form.cleaned_data
             try:
-                files, names = _clean_files(request, data.get("keep_files", False))
-                submission = services.report_submit(
-                    data=services.report_input_from_form(
-                        data, language=get_language() or "ja", extra=extra_answers(data, questions)
-                    ),
-                    files=files, file_names=names, channel=channel,
-                )
+                files, names, refused = _clean_files(request, data.get("keep_files", False))
+                # The receipt page is rendered inside the report's transaction: if anything fails
+                # before the page exists, the report is rolled back. So a receipt is only ever shown
+                # for a stored report, and the error page can truthfully say nothing was saved.
+                with transaction.atomic():
+                    submission = services.report_submit(
+                        data=services.report_input_from_form(
+                            data, language=get_language() or "ja", extra=extra_answers(data, questions)
+                        ),
+                        files=files, file_names=names, channel=channel, once=digest,
+                    )
+                    return render(request, "report/receipt.html", {
+                        "receipt": submission.receipt, "danger_now": data["danger_now"], "refused": refused,
+                    })
+            except AlreadySent:
+                return _already_sent(request)
             except (AttachmentError, services.ReportError) as error:
                 context["error"] = str(error)
-            else:
-                return render(request, "report/receipt.html", {"receipt": submission.receipt, "danger_now": data["danger_now"]})
+        context["summary"] = error_summary(forms_=(form,), general=(str(context.get("error", "")),))
         return render(request, "report/form.html", context, status=400)
     return render(request, "report/form.html", context)
+
+
+def _receipt_form_page(request: HttpRequest, form: ReceiptForm, error: str, status: int) -> HttpResponse:
+    """The page that asks for the receipt, with the error at the top linked to the field."""
+    summary = [SummaryEntry(message=error, target=form["receipt"].id_for_label, label=str(form["receipt"].label))] if error else []
+    return render(request, "report/follow_up.html", {"form": form, "error": error, "summary": summary}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,28 +214,55 @@ def follow_up_view(request: HttpRequest) -> HttpResponse:
     well_formed = _well_formed(receipt)
     if well_formed and not ratelimit.allow(request, "receipt"):
         return _busy(request, "report/follow_up.html", {"form": ReceiptForm()})
-    error = ""
-    if request.POST.get("action") == "reply" and well_formed:
-        reply = ReplyForm(request.POST, request.FILES)
-        if reply.is_valid():
+    try:
+        opened = services.report_open_with_receipt(receipt_text=receipt)
+    except services.ReportError as failure:
+        return _receipt_form_page(request, ReceiptForm(), str(failure), 400)
+    replying = request.POST.get("action") == "reply"
+    error, already, refused = "", False, []
+    reply = ReplyForm(request.POST, request.FILES) if replying else None
+    if reply is not None:
+        digest, token_problem = _posted_token(request, "reply")
+        if token_problem:
+            error = token_problem
+        elif digest is not None and once_token_spent(digest=digest):
+            already = True
+        elif reply.is_valid():
             try:
-                files, names = _clean_files(request, reply.cleaned_data["keep_files"])
-                services.reporter_add(receipt_text=receipt, message=reply.cleaned_data["message"], files=files, file_names=names)
+                files, names, refused = _clean_files(request, reply.cleaned_data["keep_files"])
+                message = reply.cleaned_data["message"]
+                if refused and not files and not message.strip():
+                    raise AttachmentError(_("Nothing was sent: no file could be accepted."))
+                # As for a new report: the page is made inside the transaction that stores the
+                # answer, so an error while making it leaves nothing stored.
+                with transaction.atomic():
+                    services.reporter_add(message=message, files=files, file_names=names, once=digest, opened=opened)
+                    return _conversation_page(request, opened, receipt, sent=True, refused=refused)
+            except AlreadySent:
+                already = True
             except (AttachmentError, services.ReportError) as failure:
                 error = str(failure)
         else:
             error = _("Please check the form.")
-    try:
-        conversation = services.reporter_conversation(receipt_text=receipt)
-    except services.ReportError as failure:
-        return render(request, "report/follow_up.html", {"form": ReceiptForm(), "error": str(failure)}, status=400)
     # A refused answer is shown again with what the reporter typed.
-    shown = reply if error and request.POST.get("action") == "reply" else ReplyForm(initial={"receipt": receipt})
+    return _conversation_page(request, opened, receipt, reply=reply if error else None, error=error, already=already,
+                              refused=refused)
+
+
+def _conversation_page(request: HttpRequest, opened: tuple[Report, bytes], receipt: str, *, reply: ReplyForm | None = None,
+                       error: str = "", sent: bool = False, already: bool = False,
+                       refused: list[RefusedFile] | None = None) -> HttpResponse:
+    try:
+        conversation = services.reporter_conversation(opened=opened)
+    except services.ReportError as failure:
+        return _receipt_form_page(request, ReceiptForm(), str(failure), 400)
+    shown = reply if reply is not None else ReplyForm(initial={"receipt": receipt})
+    summary = error_summary(forms_=(shown,), general=(error,)) if error else []
     return render(
         request, "report/conversation.html",
-        {"conversation": conversation, "reply": shown, "error": error,
-         "sent": request.POST.get("action") == "reply" and not error},
-        status=400 if error else 200,
+        {"conversation": conversation, "reply": shown, "error": error, "summary": summary, "sent": sent,
+         "already": already, "refused": refused or [], "once": once_token_new(form="reply")},
+        status=400 if error else (409 if already else 200),
     )
 
 
@@ -210,6 +318,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access_report(user=request.user, report_id=report_id)
     private_key = current_private_key(request)
     error = ""
+    triage_form = TriageForm(initial={"status": report.status, "kind": report.kind, "indicators": report.indicators})
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -222,12 +331,16 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
                 if form.is_valid():
                     services.report_note_add(actor=request.user, report=report, body=form.cleaned_data["body"], private_key=private_key)
             elif action == "triage":
-                form = TriageForm(request.POST)
+                triage_form = form = TriageForm(request.POST)
                 if not form.is_valid():
                     raise services.ReportError(" ".join(str(e) for errors in form.errors.values() for e in errors))
                 services.report_triage(actor=request.user, report=report, status=form.cleaned_data["status"],
                                        kind=form.cleaned_data["kind"], indicators=form.cleaned_data["indicators"],
                                        private_key=private_key)
+                messages.success(request, _triage_saved_message(report))
+            elif action == "unmapped_to_note":
+                services.report_unmapped_indicators_to_note(actor=request.user, report=report, private_key=private_key)
+                messages.success(request, _("The earlier indicator notes are now an internal note."))
             elif action == "grant":
                 user_id = _posted_id(request, "user_id")
                 colleague = User.objects.filter(pk=user_id).first() if user_id is not None else None
@@ -264,15 +377,27 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
     show = request.GET.get("show", "")
     labels = {q.key: q.text(q.label, get_language() or "en") for q in parse_questions(report.channel.questions)} if report.channel else {}
     extra = [(labels.get(key, key), value) for key, value in conversation.content.get("extra", {}).items()]
+    language_code = str(conversation.content.get("language") or "")
+    local, translated = language_names(language_code)
     return render(request, "report/report.html", {
         "report": report, "conversation": conversation, "error": error,
         "message_form": StaffMessageForm(), "note_form": NoteForm(),
-        "triage_form": TriageForm(initial={"status": report.status, "kind": report.kind, "indicators": ", ".join(report.indicators)}),
+        "triage_form": triage_form,
         "forward_form": ForwardForm(queryset=_forward_targets()), "forwardings": report.forwardings.select_related("recipient"),
         "forwarding_form": ForwardingUpdateForm(), "colleagues": colleagues, "shown": show, "extra": extra,
+        "language": {"code": language_code, "local": local, "translated": translated},
         "labels": triage_labels(kind=report.kind, prefecture=report.prefecture, victims=report.victims,
                                 children=report.children),
     }, status=400 if error else 200)
+
+
+def _triage_saved_message(report: Report) -> str:
+    count = len(report.indicators)
+    return ngettext(
+        "Triage saved: %(status)s, %(kind)s, %(count)s indicator.",
+        "Triage saved: %(status)s, %(kind)s, %(count)s indicators.",
+        count,
+    ) % {"status": report.get_status_display(), "kind": report.get_kind_display(), "count": count}
 
 
 @staff_view(access_report_file)

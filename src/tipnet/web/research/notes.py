@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -61,6 +62,24 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _number(value: Any) -> str:
+    return "–" if value is None else number_format(round(value), force_grouping=True)
+
+
+def _degenerate_why(p: dict[str, Any]) -> str:
+    reason = p.get("reason")
+    if reason == "zero_width":
+        return _("its two ends are equal")
+    if reason == "excludes_estimate":
+        return _("it does not contain the estimate itself")
+    if reason == "one_sided":
+        share = p.get("share_below") or 0.0
+        if share > 0.5:
+            return _("%(percent)s%% of the replicates fall below the estimate") % {"percent": round(100 * share)}
+        return _("%(percent)s%% of the replicates fall above the estimate") % {"percent": round(100 * (1 - share))}
+    return _("the replicates all fall on one side of the estimate, or none could be fitted")
+
+
 def translate_note(note: dict[str, Any]) -> str:
     """The translated text of one warning; falls back to core's English message for new codes."""
     p = note.get("params", {})
@@ -87,6 +106,11 @@ def translate_note(note: dict[str, Any]) -> str:
         return _("The interval is very wide (upper end more than %(ratio)s times the lower).") % {"ratio": p.get("ratio")}
     if code == "bootstrap_failures":
         return _("%(failed)s of %(nboot)s bootstrap replicates could not be fitted and were left out.") % {"failed": p.get("failed"), "nboot": p.get("nboot")}
+    if code == "bca_degenerate":
+        return _(
+            "The BCa interval cannot be quoted (%(why)s). The percentile interval of the replicates, %(low)s to %(high)s, "
+            "is shown instead; it does not correct for bias, so read it as rough, and check the table."
+        ) % {"why": _degenerate_why(p), "low": _number(p.get("percentile_low")), "high": _number(p.get("percentile_high"))}
     if code == "bca_undefined":
         return _("The BCa interval is undefined: the replicates all fall on one side of the estimate.")
     if code == "bca_extreme_tail":

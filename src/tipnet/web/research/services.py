@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import threading
 import time
 import warnings
-import zipfile
 from datetime import datetime, timedelta
 
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tipnet.core import csvsafe
@@ -27,25 +26,17 @@ from tipnet.core.estimation import (
     read_table,
 )
 from tipnet.core.estimation.diagnostics import compare_methods
-from tipnet.core.estimation.table import MAX_LISTS
+from tipnet.core.estimation.excel import excel_to_csv, is_excel
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.research.cost import MAX_SECONDS, estimate_cost
 from tipnet.web.research.models import EstimateRun, RunState
-
-EXCEL_MAGIC = b"PK\x03\x04"
 
 
 class ResearchInputError(Exception):
     """Bad input; the message is translated and names the problem."""
 
 
-#: A capture table has at most 2**12 - 1 patterns (core's MAX_LISTS), a header and a few blank rows.
-MAX_SHEET_ROWS = 2**MAX_LISTS + 100
-#: One column per list, the count, and a few notes.
-MAX_SHEET_COLUMNS = MAX_LISTS + 8
-#: A full 4,096-row sheet of 20 columns is about 5 MB of XML.
-MAX_SHEET_XML_BYTES = 32 * 1024 * 1024
 #: Between two heartbeats of a running fit; a run whose heartbeat is older than STALE_AFTER
 #: belongs to a dead worker and is marked failed.
 HEARTBEAT_SECONDS = 5.0
@@ -58,118 +49,74 @@ logger = logging.getLogger(__name__)
 
 
 def table_text_from_upload(*, name: str, data: bytes) -> str:
-    """CSV text from an uploaded CSV or Excel (.xlsx) file, read in memory."""
-    if name.lower().endswith(".xlsx") or data.startswith(EXCEL_MAGIC):
-        return _excel_to_csv(data)
+    """CSV text from an uploaded CSV or Excel (.xlsx) file, read in memory (core's reader, the
+    same as the command line's)."""
+    if is_excel(name, data):
+        try:
+            return excel_to_csv(data)
+        except TableError as error:
+            raise ResearchInputError(table_error_message(error)) from error
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ResearchInputError(_("The file is not UTF-8 text. Save it as CSV (UTF-8) or Excel.")) from error
 
 
-def _sheet_too_big() -> ResearchInputError:
-    return ResearchInputError(
-        _(
+def table_error_message(error: TableError) -> str:
+    """The refusal in the user's language where core names it by a code; otherwise core's English
+    reason inside a translated sentence."""
+    params = error.params
+    if error.code == "sheet_too_big":
+        return _(
             "The sheet is too large for a capture table: at most %(max_rows)s rows and %(max_columns)s columns. "
             "Copy just the table to a new sheet and upload that."
+        ) % {"max_rows": params["max_rows"], "max_columns": params["max_columns"]}
+    if error.code == "excel_dtd":
+        return _("The Excel file contains an XML document type declaration (DTD), which is refused. Save it again from Excel or LibreOffice, or upload CSV.")
+    if error.code == "excel_unreadable":
+        return _("The Excel file could not be read.")
+    if error.code == "not_utf8":
+        return _("The file is not UTF-8 text. Save it as CSV (UTF-8) or Excel.")
+    if error.code == "no_overlaps":
+        return _(
+            "No one appears on more than one of the %(lists)s lists. The number of people no list saw is estimated "
+            "from the people the lists share; with no one shared, no estimate is possible. Check the record linkage "
+            "(the same person under another name or number), and whether the lists cover the same people and period."
+        ) % {"lists": params["lists"]}
+    if error.code == "list_contains_everyone":
+        return _(
+            "Everyone seen is on the list %(list)s: the other lists (%(others)s) found no one it missed. The table "
+            "then shows no one unseen and cannot say how many there are. Estimation needs lists that each miss some "
+            "people that another list finds; if %(list)s is a complete register, its count is the answer."
+        ) % {"list": params["list"], "others": params["others"]}
+    if error.code == "no_estimable_model":
+        return _(
+            "Even the simplest model (lists independent) cannot be estimated from this table: the lists overlap too "
+            "little, or in too unusual a pattern, to say anything about the people no list saw."
         )
-        % {"max_rows": MAX_SHEET_ROWS, "max_columns": MAX_SHEET_COLUMNS}
-    )
-
-
-def _check_sheet_shapes(data: bytes) -> None:
-    """Refuse a workbook with a sheet too large for a capture table before openpyxl reads it.
-
-    openpyxl opens every sheet of a workbook, and a sheet without a <dimension> is parsed to its
-    end just to size it (59 s for 2,000,000 rows zipped into 331 KB). Here each sheet's XML is
-    streamed (defusedxml: no entities) and the count stops at the limit: the declared dimension,
-    the rows and the cells per row as they come.
-    """
-    from defusedxml.ElementTree import iterparse
-    from openpyxl.utils.cell import range_boundaries
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                continue
-            if info.file_size > MAX_SHEET_XML_BYTES:
-                raise _sheet_too_big()
-            rows = cells = 0
-            with archive.open(info) as source:
-                for _event, element in iterparse(source, events=("start",)):
-                    tag = element.tag.rsplit("}", 1)[-1]
-                    if tag == "row":
-                        rows, cells = rows + 1, 0
-                        number = element.get("r", "")
-                        if rows > MAX_SHEET_ROWS or (number.isdigit() and int(number) > MAX_SHEET_ROWS):
-                            raise _sheet_too_big()
-                    elif tag == "c":
-                        cells += 1
-                        if cells > MAX_SHEET_COLUMNS:
-                            raise _sheet_too_big()
-                    elif tag == "dimension":
-                        try:
-                            _min_col, _min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
-                        except (TypeError, ValueError):
-                            continue
-                        if (max_row or 0) > MAX_SHEET_ROWS or (max_col or 0) > MAX_SHEET_COLUMNS:
-                            raise _sheet_too_big()
-
-
-def _excel_to_csv(data: bytes) -> str:
-    """The first sheet as CSV, its shape checked first (the sheets' XML streamed, stopping at the
-    limit) so a sheet of millions of rows costs milliseconds, not a minute. XML entity
-    declarations are refused (defusedxml, which openpyxl also parses through when installed)."""
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from openpyxl import load_workbook
-
-    refused_dtd = ResearchInputError(
-        _("The Excel file contains an XML document type declaration (DTD), which is refused. Save it again from Excel or LibreOffice, or upload CSV.")
-    )
-    unreadable = _("The Excel file could not be read.")
-    try:
-        _check_sheet_shapes(data)
-    except DefusedXmlException as error:
-        raise refused_dtd from error
-    except (ParseError, ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        raise ResearchInputError(unreadable) from error
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DefusedXmlException as error:
-        raise refused_dtd from error
-    except Exception as error:  # openpyxl raises several unrelated types for a damaged file
-        raise ResearchInputError(unreadable) from error
-    try:
-        sheet = workbook.worksheets[0]
-        # The dimension may be missing or lie (openpyxl would then cut the sheet short): read what
-        # is really there, counting again (openpyxl fills in skipped row numbers), to the limit.
-        sheet.reset_dimensions()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_SHEET_ROWS or len(row) > MAX_SHEET_COLUMNS:
-                raise _sheet_too_big()
-            cells = ["" if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)) for value in row]
-            if any(cells):
-                writer.writerow(cells)
-        return out.getvalue()
-    except ResearchInputError:
-        raise
-    except DefusedXmlException as error:
-        raise refused_dtd from error
-    except Exception as error:  # the sheet's XML is parsed while streaming: damage shows up here
-        raise ResearchInputError(unreadable) from error
-    finally:
-        workbook.close()
+    if error.code == "count_too_large":
+        return _(
+            "The counts add up to more than %(limit)s people. No population is that large: check the numbers "
+            "(a typo, or a column that is not a count)."
+        ) % {"limit": number_format(params["limit"], force_grouping=True)}
+    if error.code == "ambiguous_separator":
+        return _(
+            "The first row can be split at more than one separator (%(separators)s). Use commas only, with one 0/1 "
+            "column per list and a 'count' column."
+        ) % {"separators": params["separators"]}
+    if error.code == "no_count_column":
+        return _(
+            "There is no 'count' column. Give one 0/1 column per list and a 'count' column, separated by commas, "
+            "semicolons or tabs."
+        )
+    return _("The table could not be read: %(reason)s") % {"reason": str(error)}
 
 
 def _read_table(table_csv: str) -> CaptureTable:
     try:
         return read_table(io.StringIO(table_csv))
     except TableError as error:
-        raise ResearchInputError(_("The table could not be read: %(reason)s") % {"reason": str(error)}) from error
+        raise ResearchInputError(table_error_message(error)) from error
 
 
 def estimate_run_create(
@@ -180,7 +127,11 @@ def estimate_run_create(
     once the transaction has committed (the worker must see the row). Nothing is fitted here."""
     table = _read_table(table_csv)
     try:
-        MSEModel(table, method=method)  # checks the method's options for this table (BIC: at most 6 lists)
+        # Refuses a table no model can answer (NotEstimable), and checks the method's options for
+        # this table (BIC: at most 6 lists).
+        MSEModel(table, method=method)
+    except TableError as error:
+        raise ResearchInputError(table_error_message(error)) from error
     except ValueError as error:
         raise ResearchInputError(_("The table could not be read: %(reason)s") % {"reason": str(error)}) from error
     cells = int((table.cell_counts > 0).sum())
@@ -335,6 +286,7 @@ def estimate_result_csv(run: EstimateRun) -> str:
     for key in (
         "observed", "estimate", "dark_figure", "conf_level", "ci_low", "ci_high",
         "bca_low", "bca_high", "bca_low_mc_se", "bca_high_mc_se",
+        "percentile_low", "percentile_high", "bootstrap_interval",
     ):
         if key in result:
             writer.writerow([key, result[key]])

@@ -82,6 +82,8 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
             "ci": _("Model-conditional 95% interval"),
             # xgettext:no-python-format
             "bca": _("BCa bootstrap 95% interval"),
+            # xgettext:no-python-format
+            "percentile": _("Percentile bootstrap 95% interval"),
         },
     )
     return render(

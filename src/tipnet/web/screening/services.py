@@ -80,6 +80,13 @@ class QuestionPair:
     def id(self) -> str:
         return self.staff.id
 
+    @property
+    def choice_pairs(self) -> list[tuple[str, str, str]]:
+        """(value, label in the caseworker's language, label in the person's language): a choice
+        is read out in both languages, like the yes / no answers."""
+        person = dict(self.person_choices)
+        return [(value, label, person.get(value, label)) for value, label in self.staff.choices]
+
 
 @dataclass
 class InterviewAnswers:
@@ -141,6 +148,12 @@ def interview_read(*, data: Mapping[str, object], questions: list[QuestionPair],
                 present.append(q.id)
             elif value == "unknown":
                 unknown.append(q.id)
+        elif q.kind == "welfare" and q.answer == "language":
+            text = str(data.get(key, "") or "")
+            if text and text not in {value for value, _label in q.choices}:
+                raise ScreeningFormError(_("The answer to question %(question)s is not valid.") % {"question": q.id})
+            raw[q.id] = text
+            welfare[q.id] = text or "unknown"
         elif q.kind == "welfare":
             welfare[q.id] = raw[q.id] = _tri(data.get(key), q.id)
         elif q.field == "age":

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tipnet.core.screening import default_catalogue
+from tipnet.core.screening import Question, default_catalogue
 from tipnet.web.accounts.access import staff_view
 from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.screening import services
@@ -71,8 +71,11 @@ def _context(*, request: HttpRequest, profile: str, person_language: str, refere
             "note": notes.get(pair.id, ""),
         })
         section = pair.staff.section
+    with override(person_language):
+        nobody_person = _("Nobody did any of these")
     return {
         "rows": rows,
+        "nobody": {"staff": _("Nobody did any of these"), "person": nobody_person},
         "profile": profile,
         "person_language": person_language,
         "reference": reference,
@@ -136,16 +139,20 @@ def _handle_post(request: HttpRequest, *, profile: str, person_language: str, re
     result = services.screening_evaluate(answers=answers).to_dict()
     return render(request, "screening/result.html", _result_context(
         result=result, notes=answers.notes, profile=profile, person_language=person_language, reference=reference,
-        record=record, post=request.POST))
+        record=record, post=request.POST, raw=answers.raw, welfare=answers.welfare))
 
 
 def _result_context(*, result: dict[str, object], notes: dict[str, str], profile: str, person_language: str,
-                    reference: str, record: ScreeningRecord | None, post: QueryDict | None) -> dict[str, object]:
-    """Everything the result page shows, from the engine's JSON-ready result (fresh or saved)."""
+                    reference: str, record: ScreeningRecord | None, post: QueryDict | None,
+                    raw: dict[str, object], welfare: dict[str, str]) -> dict[str, object]:
+    """Everything the result page shows, from the engine's JSON-ready result (fresh or saved), with
+    the answers that are not indicators (safety, context) and the caseworker's notes: a saved
+    screening shows the same page as the fresh result, nothing hidden behind "Change the answers"."""
     catalogue = default_catalogue()
     staff_language = _staff_language()
-    questions = {q.id: q.text for q in catalogue.questions(None, staff_language)}
-    dimensions = result["dimensions"]
+    all_questions = catalogue.questions(None, staff_language)
+    questions = {q.id: q.text for q in all_questions}
+    dimensions = catalogue.ordered_dimensions(result["dimensions"])  # type: ignore[arg-type]
     determination = str(result["determination"])
     return {
         "result": result,
@@ -153,12 +160,14 @@ def _result_context(*, result: dict[str, object], notes: dict[str, str], profile
         "determination_person": catalogue.text("determinations", determination, person_language),
         "types": [catalogue.text("types", t, staff_language) for t in result["trafficking_types"]],  # type: ignore[union-attr]
         "possible_types": [catalogue.text("types", t, staff_language) for t in result["possible_types"]],  # type: ignore[union-attr]
-        "dimensions": [(key, catalogue.text("dimensions", key, staff_language), status) for key, status in dimensions.items()],  # type: ignore[union-attr]
+        "dimensions": [(key, catalogue.text("dimensions", key, staff_language), status) for key, status in dimensions],
         "evidence": [{**item, "text": questions.get(str(item["id"]), "")} for item in result["evidence"]],  # type: ignore[union-attr]
         "open_questions": [questions.get(str(q), str(q)) for q in result["open_questions"]],  # type: ignore[union-attr]
         "next_steps": [(catalogue.text("next_steps", key, staff_language), catalogue.text("next_steps", key, person_language))
                        for key in result["next_steps"]],  # type: ignore[union-attr]
-        "palermo": _palermo_rows(result["palermo"]),  # type: ignore[arg-type]
+        "palermo": _palermo_rows(result["palermo"], staff_language),  # type: ignore[arg-type]
+        "answers": _answer_rows(all_questions, raw=raw, welfare=welfare),
+        "note_rows": [(questions.get(key, key), text) for key, text in _in_question_order(notes, all_questions)],
         "profile": profile,
         "person_language": person_language,
         "reference": reference,
@@ -168,17 +177,55 @@ def _result_context(*, result: dict[str, object], notes: dict[str, str], profile
     }
 
 
-def _palermo_rows(palermo: dict[str, object]) -> list[tuple[str, str, str]]:
-    """(element, translated status, the facts behind it) for the Palermo table."""
+def _in_question_order(values: dict[str, str], questions: list[Question]) -> list[tuple[str, str]]:
+    order = {q.id: n for n, q in enumerate(questions)}
+    return sorted(values.items(), key=lambda item: order.get(item[0], len(order)))
+
+
+def _answer_rows(questions: list[Question], *, raw: dict[str, object], welfare: dict[str, str]) -> list[tuple[str, str]]:
+    """(question, answer) in the caseworker's language for the safety checks and the context
+    questions, in interview order; indicators are shown as evidence instead."""
+    catalogue = default_catalogue()
+    language = _staff_language()
+    tri = {v: catalogue.text("answers", k, language) for v, k in (("yes", "present"), ("no", "absent"), ("unknown", "unknown"))}
+    not_known = _("not known")
+    rows = []
+    for q in questions:
+        if q.kind == "indicator":
+            continue
+        value = welfare.get(q.id, raw.get(q.id, "")) if q.kind == "welfare" else raw.get(q.id, "")
+        labels = dict(q.choices)
+        if q.answer == "integer":
+            shown = str(value) if value not in ("", None) else not_known
+        elif q.answer == "multiple":
+            values = [str(v) for v in value] if isinstance(value, list) else []
+            shown = _("Nobody did any of these") if "none" in values else (
+                ", ".join(labels.get(v, v) for v in values) or not_known)
+        elif q.answer in ("choice", "language"):
+            shown = labels.get(str(value), str(value)) if value not in ("", None, "unknown") else not_known
+        else:
+            shown = tri.get(str(value), not_known) if value else not_known
+        rows.append((q.text, shown))
+    return rows
+
+
+def _palermo_rows(palermo: dict[str, object], language: str) -> list[tuple[str, str, str]]:
+    """(element, translated status, the facts behind it, in ``language``) for the Palermo table."""
+    catalogue = default_catalogue()
+
+    def facts(group: str, keys: object) -> str:
+        separator = "、" if language in ("ja", "zh-hans") else ", "
+        return separator.join(catalogue.palermo_text(group, str(k), language) for k in (keys or []))  # type: ignore[attr-defined]
+
     status = {
         "present": _("present"), "absent": _("absent"), "unknown": _("not known"), "yes": _("yes"),
         "no": _("no"), "contested": _("contested"), True: _("yes"), False: _("no"), None: _("not known"),
     }
     act, means, purpose = (palermo[k] for k in ("act", "means", "purpose"))
     return [
-        (_("Act"), status.get(act["status"], act["status"]), ", ".join(act.get("acts") or [])),  # type: ignore[index,union-attr]
-        (_("Means"), status.get(means["status"], means["status"]), ", ".join(means.get("means") or [])),  # type: ignore[index,union-attr]
-        (_("Purpose"), status.get(purpose["status"], purpose["status"]), ", ".join(purpose.get("purposes") or [])),  # type: ignore[index,union-attr]
+        (_("Act"), status.get(act["status"], act["status"]), facts("acts", act.get("acts"))),  # type: ignore[index,union-attr]
+        (_("Means"), status.get(means["status"], means["status"]), facts("means", means.get("means"))),  # type: ignore[index,union-attr]
+        (_("Purpose"), status.get(purpose["status"], purpose["status"]), facts("purposes", purpose.get("purposes"))),  # type: ignore[index,union-attr]
         (_("Child"), status.get(palermo["child"], str(palermo["child"])), ""),  # type: ignore[arg-type]
         (_("All elements met"), status.get(palermo["met"], str(palermo["met"])), ""),  # type: ignore[arg-type]
     ]
@@ -202,7 +249,7 @@ def record_view(request: HttpRequest, record_id: int) -> HttpResponse:
     if content.result is not None and "edit" not in request.GET:
         return render(request, "screening/result.html", _result_context(
             result=content.result, notes=content.notes, profile=record.profile, person_language=record.person_language,
-            reference=content.reference, record=record, post=None))
+            reference=content.reference, record=record, post=None, raw=content.answers, welfare=content.welfare))
     context = _context(request=request, profile=record.profile, person_language=record.person_language,
                        reference=content.reference, raw=content.answers, notes=content.notes, record=record)
     return render(request, "screening/interview.html", context)

@@ -1,0 +1,1 @@
+"""Training: practice interviews on invented cases, lessons, cohorts and certificates."""
