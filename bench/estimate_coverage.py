@@ -24,7 +24,10 @@ Scenarios:
 - ``eight_het05``: 8 lists, N = 3,000, p = .08 to .22, catchability SD 0.5.
 
 Run: ``uv run python bench/estimate_coverage.py [--tables 200] [--nboot 1000] [--scenario het10]
-[--methods stepwise,latent] [--workers 2]``; ``--scenario all`` runs every scenario in turn.
+[--methods stepwise,latent] [--workers 2] [--save rows.jsonl] [--first 0]``; ``--scenario all``
+runs every scenario in turn (or name several, comma-separated); ``--save`` keeps every table's
+figures as they come and ``--summarise rows.jsonl`` re-reads them (with the current warning rule).
+The issue's full run: ``--scenario all --tables 200 --nboot 1000``.
 """
 
 from __future__ import annotations
