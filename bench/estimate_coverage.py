@@ -1,76 +1,201 @@
-"""Coverage of the 95 % BCa interval over simulated tables where the log-linear model holds.
+"""Coverage, bias and width of the intervals over simulated tables, per method and scenario.
 
-Target (issue 6): over at least 200 tables, the BCa interval covers the true size in at least
-93 % of them. Each table is drawn by ``tipnet.core.estimation.simulate_table`` from a population
-of known size with a pairwise log-linear dependence structure (so the model family is right but
-the stepwise search still has to find the interactions); each estimate reruns the stepwise
-selection in every one of its 1,000 bootstrap replicates, exactly as ``tipnet estimate`` does.
-Reports BCa and model-conditional coverage, median interval widths, and the median estimate.
+Issue 6's target: over at least 200 tables where the log-linear model holds (``moderate``), the
+BCa interval covers the true size in at least 93 % of them. Issue 15 adds the scenarios where it
+does not (people who differ in how easy they are to find; a three-way dependence), the
+latent-class method (Manrique-Vallier 2016) beside stepwise BCa, Chao's lower bound, and how often
+the heterogeneity warning (``core.estimation.diagnostics``) fires, including on tables where the
+model holds (false alarms).
+
+Each table is drawn from a population of known size; each stepwise estimate reruns the selection
+in every bootstrap replicate, exactly as ``tipnet estimate`` does; the latent-class estimate runs
+its default 4 chains (K = 10, burn-in 10,000, 1,000 samples thinned by 10 per chain).
 
 Scenarios:
-- ``moderate`` (the target): 4 lists, N = 5,000, p = 0.15, 0.20, 0.25, 0.10, A:B log odds ratio
-  +0.7 (one agency referring to another), C:D -0.5.
+- ``moderate`` (issue 6's target): 4 lists, N = 5,000, p = .15/.20/.25/.10, A:B log odds ratio
+  +0.7, C:D -0.5. The pairwise model holds.
 - ``sparse`` (for information): 5 lists shaped like the UK 2013 data (Silverman 2014): N = 12,000,
-  p = 0.01, 0.05, 0.09, 0.07, 0.03, LA:NG +1.5, NG:GP -1.0, GO:GP +0.8. Chan, Silverman & Vincent
-  (2021, Sec. 3.4) report 90 % BCa coverage in a simulation from the UK five-list fit.
+  p = .01/.05/.09/.07/.03, LA:NG +1.5, NG:GP -1.0, GO:GP +0.8. The pairwise model holds.
+- ``het05``, ``het10``: 4 lists, N = 3,000, p = .15/.20/.25/.10, independent lists, person-level
+  catchability with SD 0.5 or 1.0 on the logit scale (issue 15).
+- ``uk_het10``: the ``sparse`` design with catchability SD 1.0.
+- ``threeway``: 4 lists, N = 3,000, p = .15/.20/.25/.10, a three-way term A:B:C = +1.0 (log
+  scale; no pairwise terms), which no two-way model can represent.
+- ``eight_het05``: 8 lists, N = 3,000, p = .08 to .22, catchability SD 0.5.
 
-Run: ``uv run python bench/estimate_coverage.py [--tables 200] [--nboot 1000] [--scenario moderate]
-[--workers 2]``
+Run: ``uv run python bench/estimate_coverage.py [--tables 200] [--nboot 1000] [--scenario het10]
+[--methods stepwise,latent] [--workers 2] [--save rows.jsonl] [--first 0]``; ``--scenario all``
+runs every scenario in turn (or name several, comma-separated); ``--save`` keeps every table's
+figures as they come and ``--summarise rows.jsonl`` re-reads them (with the current warning rule).
+The issue's full run: ``--scenario all --tables 200 --nboot 1000``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import statistics
 import time
 from multiprocessing import get_context
 
-SCENARIOS = {
-    "moderate": dict(size=5000, probabilities=[0.15, 0.20, 0.25, 0.10],
-                     interactions={(0, 1): 0.7, (2, 3): -0.5}),
+import numpy as np
+
+P4 = [0.15, 0.20, 0.25, 0.10]
+SCENARIOS: dict[str, dict] = {
+    "moderate": dict(size=5000, probabilities=P4, interactions={(0, 1): 0.7, (2, 3): -0.5}),
     "sparse": dict(size=12000, probabilities=[0.01, 0.05, 0.09, 0.07, 0.03],
                    interactions={(0, 1): 1.5, (1, 4): -1.0, (3, 4): 0.8}),
+    "het05": dict(size=3000, probabilities=P4, heterogeneity=0.5),
+    "het10": dict(size=3000, probabilities=P4, heterogeneity=1.0),
+    "uk_het10": dict(size=12000, probabilities=[0.01, 0.05, 0.09, 0.07, 0.03],
+                     interactions={(0, 1): 1.5, (1, 4): -1.0, (3, 4): 0.8}, heterogeneity=1.0),
+    "threeway": dict(size=3000, probabilities=P4, threeway=((0, 1, 2), 1.0)),
+    "eight_het05": dict(size=3000, probabilities=[0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22],
+                        heterogeneity=0.5),
 }
+#: Where the log-linear model holds: a warning there is a false alarm.
+MODEL_HOLDS = ("moderate", "sparse")
 
 
-def one_table(task: tuple[str, int, int]) -> tuple[float, float, float, float, float, int]:
-    from tipnet.core.estimation import estimate, simulate_table
+def draw(scenario: str, seed: int):  # noqa: ANN201 (a CaptureTable and the truth)
+    from tipnet.core.estimation import CaptureTable, simulate_table
+    from tipnet.core.estimation.simulate import pattern_probabilities
 
-    scenario, index, nboot = task
     spec = SCENARIOS[scenario]
-    sim = simulate_table(spec["size"], spec["probabilities"], interactions=spec["interactions"],
-                         seed=10_000 + index)
-    result = estimate(sim.table, nboot=nboot, seed=index)
-    return (result.estimate, result.bca_low or float("nan"), result.bca_high or float("nan"),
-            result.ci_low, result.ci_high, sim.true_size)
+    if "threeway" in spec:
+        (i, j, k), gamma = spec["threeway"]
+        prob = pattern_probabilities(spec["probabilities"])
+        w = np.arange(prob.size)
+        has = ((w >> i) & 1) & ((w >> j) & 1) & ((w >> k) & 1)
+        prob = prob * np.exp(gamma * has)
+        counts = np.random.default_rng(seed).multinomial(spec["size"], prob / prob.sum())
+        counts[0] = 0
+        names = tuple("ABCDEFGH"[: len(spec["probabilities"])])
+        return CaptureTable(names, counts), spec["size"]
+    sim = simulate_table(spec["size"], spec["probabilities"], interactions=spec.get("interactions"),
+                         heterogeneity=spec.get("heterogeneity", 0.0), seed=seed)
+    return sim.table, sim.true_size
+
+
+def one_table(task: tuple[str, int, int, tuple[str, ...]]) -> dict:
+    from tipnet.core.estimation import estimate
+    from tipnet.core.estimation.chao import chao_lower_bound
+    from tipnet.core.estimation.latent import LatentClassModel
+
+    scenario, index, nboot, methods = task
+    table, truth = draw(scenario, 10_000 + index)
+    row: dict = {"truth": truth, "chao": chao_lower_bound(table).estimate}
+    step = estimate(table, nboot=nboot, seed=index)
+    row["stepwise"] = (step.estimate, step.bca_low, step.bca_high)
+    row["stepwise_model"] = (step.estimate, step.ci_low, step.ci_high)
+    if "latent" in methods:
+        lat = LatentClassModel(table).fit(seed=index)
+        row["latent"] = (lat.estimate, lat.ci_low, lat.ci_high)
+        row["latent_rhat"] = lat.rhat
+    return row
+
+
+def warning_codes(row: dict) -> list[str]:
+    """The comparison's warnings for a saved row (recomputed, so a saved run can be re-read
+    with the current rule: ``--summarise FILE``)."""
+    from types import SimpleNamespace
+
+    from tipnet.core.estimation.chao import ChaoBound
+    from tipnet.core.estimation.diagnostics import heterogeneity_notes
+
+    est, low, high = row["stepwise"]
+    if low is None or high is None:  # no BCa interval: the model's own
+        _e, low, high = row["stepwise_model"]
+    loglinear = SimpleNamespace(estimate=est, ci_low=low, ci_high=high, bca_low=None, bca_high=None)
+    lat = SimpleNamespace(**dict(zip(("estimate", "ci_low", "ci_high"), row["latent"], strict=True)))
+    chao = ChaoBound(estimate=row["chao"], observed=0, f1=0, f2=0, n_lists=0)
+    return [n.code for n in heterogeneity_notes(loglinear, lat, chao)]
+
+
+def summarise(scenario: str, rows: list[dict], methods: tuple[str, ...]) -> list[str]:
+    truth = rows[0]["truth"]
+    out = []
+    keys = ["stepwise", "stepwise_model"] + (["latent"] if "latent" in methods else [])
+    names = {"stepwise": "stepwise BCa", "stepwise_model": "stepwise, given the model",
+             "latent": "latent classes"}
+    for key in keys:
+        ends = [r[key] for r in rows]
+        ok = [(e, lo, hi) for e, lo, hi in ends if lo is not None and hi is not None
+              and math.isfinite(lo) and math.isfinite(hi)]
+        cover = sum(lo <= truth <= hi for _e, lo, hi in ok)
+        bias = 100 * (statistics.median(e for e, _lo, _hi in ends) / truth - 1)
+        width = 100 * statistics.median(hi - lo for _e, lo, hi in ok) / truth if ok else math.nan
+        out.append(f"| {scenario} | {names[key]} | {len(rows)} | {cover / len(rows):.0%} ({cover}/{len(rows)}) "
+                   f"| {bias:+.1f} % | {width:.0f} % |")
+    chao_bias = 100 * (statistics.median(r["chao"] for r in rows) / truth - 1)
+    out.append(f"| {scenario} | Chao's lower bound (a bound, no interval) | {len(rows)} | | {chao_bias:+.1f} % | |")
+    if "latent" in methods:
+        codes = [warning_codes(r) for r in rows]
+        fired = sum(bool(c) for c in codes)
+        het = sum("heterogeneity" in c for c in codes)
+        dis = sum("methods_disagree" in c for c in codes)
+        slow = sum(r["latent_rhat"] > 1.05 for r in rows)
+        kind = "false alarms" if scenario in MODEL_HOLDS else "fires"
+        out.append(f"| {scenario} | warning {kind}: heterogeneity {het}, methods_disagree {dis} "
+                   f"| {len(rows)} | {fired / len(rows):.0%} ({fired}/{len(rows)}) | | "
+                   f"| latent R-hat > 1.05 in {slow} |")
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=200)
     parser.add_argument("--nboot", type=int, default=1000)
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="moderate")
+    parser.add_argument("--scenario", default="moderate",
+                        help=f"one of {', '.join(SCENARIOS)}, several comma-separated, or all")
+    parser.add_argument("--methods", default="stepwise,latent",
+                        help="stepwise (always) and latent; stepwise alone is issue 6's benchmark")
+    parser.add_argument("--first", type=int, default=0,
+                        help="index of the first table (to add tables to an earlier run)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--save", default=None, help="append the raw rows as JSON lines to FILE")
+    parser.add_argument("--summarise", default=None, metavar="FILE",
+                        help="only summarise rows saved earlier with --save")
     args = parser.parse_args()
-    start = time.perf_counter()
-    tasks = [(args.scenario, i, args.nboot) for i in range(args.tables)]
-    with get_context("fork").Pool(args.workers) as pool:
-        rows = pool.map(one_table, tasks, chunksize=4)
-    elapsed = time.perf_counter() - start
-    truth = rows[0][5]
-    bca_cover = [lo <= truth <= hi for _e, lo, hi, _a, _b, _t in rows]
-    wald_cover = [a <= truth <= b for _e, _lo, _hi, a, b, _t in rows]
-    undefined = sum(1 for _e, lo, hi, *_ in rows if lo != lo or hi != hi)
-    bca_width = statistics.median(hi - lo for _e, lo, hi, *_ in rows if lo == lo and hi == hi)
-    wald_width = statistics.median(b - a for _e, _lo, _hi, a, b, _t in rows)
-    print(f"scenario {args.scenario}: {args.tables} tables, true size {truth}, "
-          f"{args.nboot} BCa replicates each, {elapsed:.0f} s with {args.workers} workers")
-    print(f"BCa 95% coverage: {sum(bca_cover) / len(rows):.1%} "
-          f"({sum(bca_cover)}/{len(rows)}; undefined {undefined}); median width {bca_width:,.0f}"
-          f" ({bca_width / truth:.1%} of the truth)")
-    print(f"model-conditional 95% coverage: {sum(wald_cover) / len(rows):.1%}; "
-          f"median width {wald_width:,.0f}")
-    print(f"median estimate {statistics.median(r[0] for r in rows):,.0f}")
+    # Import the estimators once, here: the workers inherit them, and all tables of a run use
+    # the same code even if the source changes meanwhile.
+    import tipnet.core.estimation.diagnostics
+    import tipnet.core.estimation.latent  # noqa: F401
+
+    methods = tuple(m.strip() for m in args.methods.split(","))
+    if args.summarise:
+        saved: dict[str, list[dict]] = {}
+        with open(args.summarise, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                saved.setdefault(row["scenario"], []).append(row)
+        print("| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |")
+        print("|---|---|---:|---:|---:|---:|")
+        for scenario, rows in saved.items():
+            for line in summarise(scenario, rows, methods):
+                print(line)
+        return
+    scenarios = list(SCENARIOS) if args.scenario == "all" else args.scenario.split(",")
+    unknown = [s for s in scenarios if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario {', '.join(unknown)}")
+    print("| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for scenario in scenarios:
+        start = time.perf_counter()
+        tasks = [(scenario, i, args.nboot, methods) for i in range(args.first, args.first + args.tables)]
+        rows = []
+        with get_context("fork").Pool(args.workers) as pool:
+            for r in pool.imap_unordered(one_table, tasks):
+                rows.append(r)
+                if args.save:  # as they come, so an interrupted run keeps what it did
+                    with open(args.save, "a", encoding="utf-8") as fh:
+                        fh.write(json.dumps({"scenario": scenario, **r}) + "\n")
+        for line in summarise(scenario, rows, methods):
+            print(line)
+        print(f"<!-- {scenario}: {time.perf_counter() - start:.0f} s, {args.nboot} BCa replicates, "
+              f"{args.workers} workers -->", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ TIPNET = Path(sys.executable).parent / "tipnet"
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     assert TIPNET.exists(), f"the tipnet script is not installed next to {sys.executable}"
+    if args and args[0] == "estimate" and "--compare" not in args:
+        args = (*args, "--no-compare")  # the latent-class comparison is tested in test_latent_cli.py
     return subprocess.run([str(TIPNET), *args], capture_output=True, text=True, timeout=120,
                           check=False)
 

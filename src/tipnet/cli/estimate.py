@@ -34,10 +34,11 @@ METHOD_OPTIONS = {"pthresh": ("stepwise", "aic"), "maxorder": ("bic",), "ntop": 
 @click.option("--records", "records_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Build the table from FILE.csv: one row per record with person_id and source.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a readable summary.")
-@click.option("--method", type=click.Choice(["stepwise", "aic", "bic"]), default="stepwise",
+@click.option("--method", type=click.Choice(["stepwise", "aic", "bic", "latent"]), default="stepwise",
               show_default=True,
               help="stepwise: SparseMSE (Chan, Silverman & Vincent 2021); aic: forward AIC "
-                   "(Silverman 2014); bic: all hierarchical models (Silverman, Chan & Vincent 2024).")
+                   "(Silverman 2014); bic: all hierarchical models (Silverman, Chan & Vincent 2024); "
+                   "latent: Bayesian latent classes (Manrique-Vallier 2016, as LCMCR).")
 @click.option("--nboot", type=click.IntRange(min=0), default=1000, show_default=True,
               help="BCa bootstrap replicates, model selection rerun in each (0: none).")
 @click.option("--seed", type=click.IntRange(min=0), default=1234, show_default=True,
@@ -51,6 +52,16 @@ METHOD_OPTIONS = {"pthresh": ("stepwise", "aic"), "maxorder": ("bic",), "ntop": 
 @click.option("--conf-level", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
               help="Coverage of the intervals.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--burnin", type=click.IntRange(min=0), default=None,
+              help="latent: sweeps discarded per chain (default 10,000, as LCMCR).")
+@click.option("--samples", type=click.IntRange(min=4), default=None,
+              help="latent: draws kept per chain (default 1,000, thinned by 10, as LCMCR).")
+@click.option("--chains", type=click.IntRange(min=1, max=64), default=None,
+              help="latent: independent chains for the R-hat (default 4).")
+@click.option("--compare/--no-compare", default=True, show_default=True,
+              help="Also fit the other kind of model (latent classes beside a log-linear method, "
+                   "stepwise beside latent) and Chao's lower bound, side by side, with a warning "
+                   "when they disagree.")
 def estimate(
     table_file: Path | None,
     records_file: Path | None,
@@ -63,6 +74,10 @@ def estimate(
     ntop: int | None,
     conf_level: float,
     quiet: bool,
+    burnin: int | None,
+    samples: int | None,
+    chains: int | None,
+    compare: bool,
 ) -> None:
     """Estimate the total population, seen and unseen, from overlapping lists.
 
@@ -91,20 +106,38 @@ def estimate(
             table = read_table(table_file)
     except TableError as exc:
         raise InputError(f"{records_file or table_file}: {exc}") from None
+    latent_options = {
+        name: value
+        for name, value in (("burnin", burnin), ("samples", samples), ("chains", chains))
+        if value is not None
+    }
     try:
-        model = MSEModel(table, method=method, pthresh=pthresh, maxorder=maxorder, ntop=ntop)
+        if method == "latent":
+            from tipnet.core.estimation.latent import LatentClassModel
+
+            model: Any = LatentClassModel(table, **latent_options)
+        else:
+            model = MSEModel(table, method=method, pthresh=pthresh, maxorder=maxorder, ntop=ntop)
     except TableError as exc:  # NotEstimable: a valid table that no model can answer
         raise InputError(f"{records_file or table_file}: cannot estimate: {exc}") from None
     except ValueError as exc:
         raise InputError(str(exc)) from None
 
-    show = nboot >= PROGRESS_FROM and not quiet
-    with _progress(show, f"Bootstrap ({nboot} replicates)") as progress:
+    latent = method == "latent"
+    show = (latent or nboot >= PROGRESS_FROM) and not quiet
+    label = "Latent-class sampler" if latent else f"Bootstrap ({nboot} replicates)"
+    with _progress(show, label) as progress:
         try:
             result = model.fit(nboot=nboot, seed=seed, conf_level=conf_level,
                                progress=progress, warn=False)
         except ValueError as exc:
             raise InputError(str(exc)) from None
+    if compare:
+        from tipnet.core.estimation.diagnostics import compare_methods
+
+        with _progress(not quiet and not latent, "Latent-class sampler (for comparison)") as progress:
+            result = compare_methods(table, result, seed=seed, progress=progress,
+                                     latent_options=latent_options)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

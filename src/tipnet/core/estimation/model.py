@@ -23,6 +23,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from .bootstrap import DEFAULT_ALPHA, BootstrapResult, Cancelled, run_bootstrap
+from .chao import chao_lower_bound
 from .design import term_name
 from .estimable import check_estimable
 from .existence import OK, check_model, describe_code
@@ -43,7 +44,7 @@ from .threads import single_blas_thread
 
 __all__ = ["METHODS", "MSEModel", "estimate"]
 
-METHODS = ("stepwise", "aic", "bic")
+METHODS = ("stepwise", "aic", "bic", "latent")
 DEFAULT_PTHRESH = {"stepwise": 0.02, "aic": 0.05}
 
 #: Thresholds for the sparse-data warnings. They are rules of thumb, not from a paper: below
@@ -161,6 +162,16 @@ class MSEModel:
             raise ValueError("nboot must not be negative")
         if not 0.5 <= conf_level < 1.0:
             raise ValueError("conf_level must be in [0.5, 1)")
+        if self.method == "latent":  # Manrique-Vallier (2016): a sampler, not a log-linear fit
+            from .latent import LatentClassModel
+
+            latent = LatentClassModel(self.table).fit(
+                seed=seed, conf_level=conf_level, progress=progress, cancelled=cancelled
+            )
+            if warn:
+                for note in latent.warnings:
+                    warnings.warn(note.message, SparseDataWarning, stacklevel=2)
+            return latent  # type: ignore[return-value]
         table = self.table
         k = table.k_lists
         y = table.cell_counts.astype(np.float64)
@@ -290,6 +301,7 @@ def _build_result(
         bootstrap=boot,
         warnings=(),
         fit=fit,
+        chao=chao_lower_bound(table),
     )
     notes = _notes(table, result, fit, main)
     object.__setattr__(result, "warnings", tuple(notes))

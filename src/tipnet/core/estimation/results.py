@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from .bootstrap import BootstrapResult
+from .chao import ChaoBound
+from .comparison import comparison_lines
 from .fit import ModelFit
 
 __all__ = ["MSEResult", "Note", "EstimationWarning", "SparseDataWarning"]
@@ -17,6 +19,7 @@ METHOD_TITLES = {
     "stepwise": "stepwise Poisson p-values (Chan, Silverman & Vincent 2021)",
     "aic": "forward stepwise AIC (Silverman 2014; Bales, Hesketh & Silverman 2015)",
     "bic": "BIC over hierarchical models (Silverman, Chan & Vincent 2024)",
+    "latent": "Bayesian non-parametric latent classes (Manrique-Vallier 2016, as LCMCR)",
 }
 
 
@@ -118,6 +121,10 @@ class MSEResult:
     bootstrap: BootstrapResult | None
     warnings: tuple[Note, ...]
     fit: ModelFit = field(repr=False, compare=False)
+    #: Chao's (1987) lower bound of the total, from the people seen on one and on two lists.
+    chao: ChaoBound | None = None
+    #: The methods side by side and their agreement (``diagnostics.compare_methods``).
+    comparison: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ convenience
     @property
@@ -265,6 +272,10 @@ class MSEResult:
             out["ranking"] = [
                 {"model": list(m), "bic": _num(b), "estimate": _num(e)} for m, b, e in self.ranking
             ]
+        if self.chao is not None:
+            out["chao"] = self.chao.to_dict()
+        if self.comparison is not None:
+            out["comparison"] = self.comparison
         if self.bootstrap is not None:
             boot = self.bootstrap
             out["bootstrap"] = {
@@ -313,13 +324,25 @@ class MSEResult:
             )
         else:
             lines.append("No bootstrap: the interval above ignores the uncertainty of choosing the model.")
-        if self.warnings:
-            lines.append("Warnings:")
-            lines.extend(f"  - {note.message}" for note in self.warnings)
+        lines.extend(closing_lines(self))
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def closing_lines(result: Any) -> list[str]:
+    """The end of a summary, the same for every method: Chao's lower bound, the methods compared
+    (when they were) and the warnings."""
+    lines: list[str] = []
+    if result.chao is not None:
+        lines.append(result.chao.summary_line())
+    if result.comparison is not None:
+        lines.extend(comparison_lines(result.comparison))
+    if result.warnings:
+        lines.append("Warnings:")
+        lines.extend(f"  - {note.message}" for note in result.warnings)
+    return lines
 
 
 def _num(value: float | None) -> float | None:

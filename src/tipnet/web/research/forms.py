@@ -12,6 +12,7 @@ METHOD_CHOICES = [
     ("stepwise", _("Stepwise, p < 0.02 (SparseMSE, Chan, Silverman & Vincent 2021)")),
     ("aic", _("Forward stepwise by AIC (Silverman 2014)")),
     ("bic", _("All hierarchical models by BIC (Silverman, Chan & Vincent 2024)")),
+    ("latent", _("Latent classes, Bayesian (Manrique-Vallier 2016, as LCMCR)")),
 ]
 
 
@@ -35,6 +36,14 @@ class EstimateForm(forms.Form):
         help_text=_("0 skips the BCa interval. 1,000 or more for published figures."),
     )
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=1)
+    compare = forms.BooleanField(
+        label=_("Compare methods"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Also fit the latent-class model (or, for the latent method, the stepwise log-linear model) and show the estimates side by side, with a warning when people probably differ in how easy they are to find. Adds a few seconds."
+        ),
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -34,6 +34,9 @@ class EstimateRun(models.Model):
     method = models.CharField(max_length=16)
     nboot = models.PositiveIntegerField()
     seed = models.BigIntegerField()
+    #: Also fit the other kind of model (latent classes beside log-linear, or stepwise beside
+    #: latent) and show the methods side by side (core.estimation.diagnostics).
+    compare = models.BooleanField(default=False)
     result = models.JSONField(default=dict)
     seconds = models.FloatField(default=0.0)
     state = models.CharField(max_length=16, choices=RunState.choices, default=RunState.QUEUED)

@@ -16,6 +16,52 @@ def _join(values: Any) -> str:
     return str(values)
 
 
+def _fixed(value: Any, digits: int) -> str:
+    return "?" if value is None else f"{float(value):,.{digits}f}"
+
+
+def _numbers(p: dict[str, Any]) -> dict[str, str]:
+    return {key: _fixed(p.get(key), 0) for key in ("loglinear", "latent", "chao", "percent")}
+
+
+#: Translated names of the methods in the "methods compared" table (core's codes).
+def _method_label(method: str) -> str:
+    labels = {
+        "stepwise": _("Log-linear, stepwise"),
+        "aic": _("Log-linear, AIC"),
+        "bic": _("Log-linear, BIC"),
+        "latent": _("Latent classes"),
+        "chao": _("Chao's lower bound"),
+    }
+    return labels.get(method, method)
+
+
+def _interval_label(kind: str) -> str:
+    labels = {
+        "bca": _("BCa bootstrap"),
+        "model": _("given the model"),
+        "credible": _("credible interval"),
+        "none": _("a lower bound only"),
+    }
+    return labels.get(kind, kind)
+
+
+def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of the "methods compared" table of a saved result, labels translated; empty for
+    runs fitted without the comparison (Chao's lower bound alone is then one row)."""
+    comparison = result.get("comparison")
+    if comparison:
+        rows = comparison.get("methods", [])
+    elif result.get("chao"):
+        rows = [{"method": "chao", "estimate": result["chao"].get("estimate"), "low": None, "high": None, "interval": "none"}]
+    else:
+        return []
+    return [
+        {**row, "label": _method_label(row.get("method", "")), "kind": _interval_label(row.get("interval", ""))}
+        for row in rows
+    ]
+
+
 def _number(value: Any) -> str:
     return "–" if value is None else number_format(round(value), force_grouping=True)
 
@@ -71,6 +117,22 @@ def translate_note(note: dict[str, Any]) -> str:
         if p.get("end") == "lower":
             return _("The lower end of the BCa interval rests on a few extreme replicates; read it as rough (more replicates make it steadier).")
         return _("The upper end of the BCa interval rests on a few extreme replicates; read it as rough (more replicates make it steadier).")
+    if code == "heterogeneity":
+        if p.get("below_latent") and p.get("below_chao"):
+            text = _("People probably differ in how easy they are to find, and the log-linear estimate (%(loglinear)s) is likely too low: its interval lies wholly below the latent-class interval and below Chao's lower bound (%(chao)s). The methods differ by %(percent)s%%.")
+        elif p.get("below_latent"):
+            text = _("People probably differ in how easy they are to find, and the log-linear estimate (%(loglinear)s) is likely too low: its interval lies wholly below the latent-class interval (estimate %(latent)s). The methods differ by %(percent)s%%.")
+        else:
+            text = _("People probably differ in how easy they are to find, and the log-linear estimate (%(loglinear)s) is likely too low: its interval lies wholly below Chao's lower bound (%(chao)s). The methods differ by %(percent)s%%.")
+        advice = _("No method can fully correct for this; report the methods side by side and treat the higher figures as plausible.")
+        return text % _numbers(p) + " " + advice
+    if code == "methods_disagree":
+        return _("The latent-class estimate (%(latent)s) is well below the log-linear estimate (%(loglinear)s): their intervals do not overlap, and the methods differ by %(percent)s%%. The lists may depend on each other in a way neither model captures (for example three lists that refer people to each other); report both.") % _numbers(p)
+    if code == "latent_not_converged":
+        return _("The chains of the latent-class sampler disagree or move slowly (R-hat %(rhat)s, effective sample size %(ess)s): the figure is rough; run it longer with `tipnet estimate` before publishing it.") % {
+            "rhat": _fixed(p.get("rhat"), 3), "ess": _fixed(p.get("ess"), 0)}
+    if code == "latent_at_cap":
+        return _("The latent-class posterior reaches the sampler's cap of 20 times the observed number unseen: the data hardly limit the population size from above.")
     if code == "few_replicates":
         return _("Only %(nboot)s bootstrap replicates; use 1,000 or more for published figures.") % {"nboot": p.get("nboot")}
     return str(note.get("message", ""))

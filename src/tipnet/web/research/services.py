@@ -25,6 +25,7 @@ from tipnet.core.estimation import (
     TableError,
     read_table,
 )
+from tipnet.core.estimation.diagnostics import compare_methods
 from tipnet.core.estimation.excel import excel_to_csv, is_excel
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Organisation, User
@@ -119,7 +120,8 @@ def _read_table(table_csv: str) -> CaptureTable:
 
 
 def estimate_run_create(
-    *, actor: User, organisation: Organisation, title: str, table_csv: str, method: str, nboot: int, seed: int
+    *, actor: User, organisation: Organisation, title: str, table_csv: str, method: str, nboot: int, seed: int,
+    compare: bool = False,
 ) -> EstimateRun:
     """Validate the table and the cost, save a queued run with an audit row, and enqueue the fit
     once the transaction has committed (the worker must see the row). Nothing is fitted here."""
@@ -133,7 +135,7 @@ def estimate_run_create(
     except ValueError as error:
         raise ResearchInputError(_("The table could not be read: %(reason)s") % {"reason": str(error)}) from error
     cells = int((table.cell_counts > 0).sum())
-    cost = estimate_cost(method=method, lists=table.k_lists, cells=cells, nboot=nboot)
+    cost = estimate_cost(method=method, lists=table.k_lists, cells=cells, nboot=nboot, compare=compare)
     if not cost.allowed:
         minutes = {"minutes": max(1, round(cost.seconds / 60)), "limit": round(MAX_SECONDS / 60)}
         if cost.max_nboot < 0:
@@ -150,12 +152,12 @@ def estimate_run_create(
     with transaction.atomic():
         run = EstimateRun.objects.create(
             created_by=actor, organisation=organisation, title=title[:200], table_csv=table_csv,
-            method=method, nboot=nboot, seed=seed, state=RunState.QUEUED,
-            progress_total=nboot + cells if nboot else 0,
+            method=method, nboot=nboot, seed=seed, compare=compare, state=RunState.QUEUED,
+            progress_total=nboot + cells if nboot and method != "latent" else 0,
         )
         audit_record(
             actor=actor, action=Action.ESTIMATE_RUN, organisation=organisation, target_type="estimate",
-            target_id=run.pk, details={"method": method, "nboot": nboot},
+            target_id=run.pk, details={"method": method, "nboot": nboot, "compare": compare},
         )
         run_id = run.pk
         transaction.on_commit(lambda: estimate_run_task.enqueue(run_id))
@@ -242,6 +244,8 @@ def estimate_run_execute(*, run_id: int) -> None:
             result = MSEModel(table, method=run.method).fit(
                 nboot=run.nboot, seed=run.seed, progress=progress, cancelled=cancelled
             )
+            if run.compare:
+                result = compare_methods(table, result, seed=run.seed, progress=progress, cancelled=cancelled)
     except EstimationCancelled:
         EstimateRun.objects.filter(pk=run_id).update(state=RunState.CANCELLED, finished_at=timezone.now())
     except Exception as error:
@@ -286,8 +290,17 @@ def estimate_result_csv(run: EstimateRun) -> str:
     ):
         if key in result:
             writer.writerow([key, result[key]])
-    writer.writerow(["model", " + ".join(result.get("model", [])) or "main effects only"])
+    if result.get("method") == "latent":
+        writer.writerow(["model", "latent classes (Manrique-Vallier 2016)"])
+        for key in ("rhat", "ess", "chains"):
+            writer.writerow([key, result.get("diagnostics", {}).get(key)])
+    else:
+        writer.writerow(["model", " + ".join(result.get("model", [])) or "main effects only"])
     writer.writerow(["method", result.get("method")])
+    if result.get("chao"):
+        writer.writerow(["chao_lower_bound", result["chao"].get("estimate")])
+    for row in (result.get("comparison") or {}).get("methods", []):
+        writer.writerow([f"compared_{row.get('method')}", row.get("estimate")])
     writer.writerow(["nboot", run.nboot])
     writer.writerow(["seed", run.seed])
     for note in result.get("warnings", []):

@@ -16,7 +16,7 @@ from tipnet.web.research.charts import totals_chart
 from tipnet.web.research.examples import EXAMPLES, example_csv
 from tipnet.web.research.forms import EstimateForm
 from tipnet.web.research.models import EstimateRun, RunState
-from tipnet.web.research.notes import translate_note
+from tipnet.web.research.notes import comparison_rows, translate_note
 from tipnet.web.research.selectors import RESEARCH_ROLES, estimate_runs_visible
 
 
@@ -39,6 +39,7 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
             run = services.estimate_run_create(
                 actor=request.user, organisation=organisation, title=title, table_csv=table_csv,
                 method=data["method"], nboot=data["nboot"], seed=data["seed"],
+                compare=bool(data.get("compare")),
             )
         except services.ResearchInputError as failure:
             error = str(failure)
@@ -94,6 +95,7 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
             "chart": chart,
             "warnings": [translate_note(note) for note in result.get("warnings", [])],
             "model": " + ".join(result.get("model", [])),
+            "comparison": comparison_rows(result),
             # Runs saved before the Monte-Carlo error existed have none (the row is left out); an
             # end that is its most extreme replicate has None (shown as "not estimable").
             "mc_errors": (
