@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 
 from tipnet.core.estimation import MSEModel
-from tipnet.core.estimation.batch import newton_batch, stepwise_batch
-from tipnet.core.estimation.bootstrap import EstimationCancelled, run_bootstrap
+from tipnet.core.estimation.batch import UNKNOWN, check_batch, newton_batch, stepwise_batch
+from tipnet.core.estimation.bootstrap import BATCH, EstimationCancelled, run_bootstrap
+from tipnet.core.estimation.design import all_pairs
+from tipnet.core.estimation.existence import check_model
 from tipnet.core.estimation.fit import _layout, fit_model, poisson_newton
 from tipnet.core.estimation.selection import stepwise
 
@@ -89,9 +91,10 @@ def test_bootstrap_with_batch_same_interval_progress_and_cancel() -> None:
         return stepwise_batch(k, yb, 0.02, start)
 
     calls: list[tuple[int, int]] = []
-    plain = run_bootstrap(y, fit.estimate, one, nboot=300, seed=7, order=t.canonical_order())
+    nboot = BATCH + 200  # two batches
+    plain = run_bootstrap(y, fit.estimate, one, nboot=nboot, seed=7, order=t.canonical_order())
     fast = run_bootstrap(
-        y, fit.estimate, one, nboot=300, seed=7, order=t.canonical_order(), batch=many,
+        y, fit.estimate, one, nboot=nboot, seed=7, order=t.canonical_order(), batch=many,
         progress=lambda d, n: calls.append((d, n)),
     )
     np.testing.assert_allclose(fast.estimates, plain.estimates, rtol=1e-8, atol=0)
@@ -100,7 +103,7 @@ def test_bootstrap_with_batch_same_interval_progress_and_cancel() -> None:
         assert fast.quantiles[a] == pytest.approx(plain.quantiles[a], rel=1e-8)
     done = [d for d, _n in calls]
     assert done == sorted(done) and len(done) >= 2
-    assert calls[-1][0] == calls[-1][1] == 300 + int(np.count_nonzero(y))
+    assert calls[-1][0] == calls[-1][1] == nboot + int(np.count_nonzero(y))
 
     asked = 0
 
@@ -109,8 +112,8 @@ def test_bootstrap_with_batch_same_interval_progress_and_cancel() -> None:
         asked += 1
         return asked > 1  # the first check (before any fit) passes, the next one stops
 
-    with pytest.raises(EstimationCancelled, match="cancelled after 250 of"):
-        run_bootstrap(y, fit.estimate, one, nboot=1000, seed=7, batch=many, cancelled=cancel_soon)
+    with pytest.raises(EstimationCancelled, match=f"cancelled after {BATCH} of"):
+        run_bootstrap(y, fit.estimate, one, nboot=2 * BATCH, seed=7, batch=many, cancelled=cancel_soon)
 
 
 def test_estimate_uses_the_batch_and_agrees_with_the_published_figures() -> None:
@@ -128,3 +131,19 @@ def test_estimate_uses_the_batch_and_agrees_with_the_published_figures() -> None
     np.testing.assert_allclose(result.bootstrap.estimates, plain.estimates, rtol=1e-8, atol=0)
     assert math.isclose(result.bca_low, plain.quantiles[0.025], rel_tol=1e-8)
     assert math.isclose(result.bca_high, plain.quantiles[0.975], rel_tol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["UKdat", "NewOrl_5_SparseMSE"])
+def test_check_batch_agrees_with_check_model(name: str) -> None:
+    """Every code the batch settles is the one-at-a-time code (pairs that never overlap in a
+    replicate, supports that need the linear programme: those are left UNKNOWN, never guessed)."""
+    k, _y, reps, _start = _replicates(name, 300, seed=11)
+    positive = reps > 0
+    settled = 0
+    for model in [(), all_pairs(k)[:1], all_pairs(k)[:3], all_pairs(k)[2:6], all_pairs(k)]:
+        codes = check_batch(k, model, positive)
+        for r, code in enumerate(codes):
+            if code != UNKNOWN:
+                settled += 1
+                assert code == check_model(k, model, reps[r])
+    assert settled > 1000

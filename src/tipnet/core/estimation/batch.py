@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from .design import all_pairs, design_matrix, model_terms
-from .existence import OK, _check_cached
+from .existence import NOT_IDENTIFIABLE, OK, _check_cached, _reduced
 from .fit import MAX_ITER, TOL, _layout, _solve
 from .selection import poisson_pvalues, stepwise
 
@@ -125,6 +125,50 @@ def newton_batch(
     return beta, mu, converged
 
 
+#: Singular-value ratios within this factor of :func:`~.existence._rank`'s tolerance are left to
+#: the one-at-a-time check, so the batched rank can never decide differently.
+RANK_MARGIN = 1e3
+UNKNOWN = -1
+
+
+def check_batch(k: int, model: tuple[int, ...], positive: np.ndarray) -> np.ndarray:
+    """:func:`~.existence.check_model` (SparseMSE's ``checkident``) of one model for many supports.
+
+    ``positive`` holds one row of cell indicators per replicate. Returns the code per row, or
+    ``UNKNOWN`` where the answer needs the linear programme or the rank is too close to call: the
+    caller asks :func:`check_model` then. The rest is settled as in
+    :func:`~.existence._check_cached`: interactions of zero margin and their cells are left out,
+    and the MLE exists when the positive cells' design has the rank of the whole (reduced) design.
+    """
+    terms = model_terms(k, model)
+    full = design_matrix(k, terms)
+    margins = positive.astype(np.float64) @ full
+    blank = margins[:, 1 + k :] == 0  # interactions of zero margin, by row
+    codes = np.full(positive.shape[0], UNKNOWN)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, row in enumerate(blank):
+        groups.setdefault(tuple((np.flatnonzero(row) + 1 + k).tolist()), []).append(i)
+    for empty, members in groups.items():
+        a, keep, rank = _reduced(k, model, empty)
+        idx = np.asarray(members)
+        pos = positive[idx][:, keep]
+        code = NOT_IDENTIFIABLE if rank < a.shape[1] else OK
+        every = pos.all(axis=1)
+        codes[idx[every]] = code
+        rows = np.flatnonzero(~every)
+        if rows.size == 0:
+            continue
+        sv = np.linalg.svd(pos[rows, :, None] * a[None], compute_uv=False)
+        npos = pos[rows].sum(axis=1)
+        tol = sv[:, :1] * np.maximum(npos, a.shape[1])[:, None] * np.finfo(np.float64).eps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = sv / tol
+        sure = ~((ratio > 1.0 / RANK_MARGIN) & (ratio < RANK_MARGIN)).any(axis=1)
+        same_rank = np.count_nonzero(sv > tol, axis=1) == rank
+        codes[idx[rows[sure & same_rank]]] = code
+    return codes
+
+
 def stepwise_batch(
     k: int, y: np.ndarray, pthresh: float, start: dict[int, float] | None = None
 ) -> np.ndarray:
@@ -142,7 +186,8 @@ def stepwise_batch(
     where = {t: c for c, t in enumerate(every)}
     zero = (y @ design_matrix(k, every)) == 0  # zero sufficient statistic, by term
     nstar = y @ design_matrix(k, pairs)
-    supports = [row.tobytes() for row in y > 0]
+    positive = y > 0
+    supports = [row.tobytes() for row in positive]
     n_obs = np.array([float(int(v)) for v in y.sum(axis=1)])
     start_row = np.zeros(len(every))
     if start is not None:
@@ -188,8 +233,24 @@ def stepwise_batch(
         pvalues = poisson_pvalues(nstar[searching], mu[searching] @ p_design)
         pvalues[included[searching]] = 1.0
         order = np.argsort(pvalues, axis=1, kind="stable")
+        first = order[:, 0]
+        hopeful = pvalues[np.arange(searching.size), first] < pthresh
+        settled = np.full(searching.size, UNKNOWN)
+        by_model: dict[tuple[int, ...], list[int]] = {}
+        for i in np.flatnonzero(hopeful):
+            candidate = tuple(sorted((*models[searching[i]], pairs[first[i]])))  # rank: any order
+            by_model.setdefault(candidate, []).append(int(i))
+        for candidate, members in by_model.items():
+            settled[members] = check_batch(k, candidate, positive[searching[members]])
         moved: list[int] = []
         for i, r in enumerate(searching):
+            if not hopeful[i]:
+                continue
+            if settled[i] == OK:  # the usual case: the smallest p-value's model is estimable
+                models[r] = (*models[r], pairs[first[i]])
+                included[r, first[i]] = True
+                moved.append(int(r))
+                continue
             for j in order[i]:
                 if pvalues[i, j] >= pthresh:
                     break

@@ -51,7 +51,7 @@ Estimator = Callable[[np.ndarray], float]
 BatchEstimator = Callable[[np.ndarray], np.ndarray]
 #: Replicates handed to a batch estimator at a time: large enough for the vectorised fits to pay,
 #: small enough that a cancellation is honoured within a fraction of a second.
-BATCH = 250
+BATCH = 1000
 Progress = Callable[[int, int], None]
 #: Asked before every replicate and every jackknife fit; ``True`` stops the bootstrap.
 Cancelled = Callable[[], bool]
