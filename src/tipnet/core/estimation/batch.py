@@ -19,6 +19,7 @@ the same code as :func:`~.fit.poisson_newton`.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,18 @@ def _outer(x: np.ndarray) -> np.ndarray:
     return np.einsum("ni,nj->nij", x, x).reshape(x.shape[0], -1)
 
 
+@lru_cache(maxsize=4096)
+def _fit_outer(k: int, model: tuple[int, ...], empty: tuple[int, ...]) -> np.ndarray:
+    """:func:`_outer` of the fit's design (:func:`~.fit._layout`), kept across batches."""
+    return _outer(_layout(k, model, empty)[1])
+
+
+@lru_cache(maxsize=4096)
+def _check_outer(k: int, model: tuple[int, ...], empty: tuple[int, ...]) -> np.ndarray:
+    """:func:`_outer` of the check's reduced design (:func:`~.existence._reduced`)."""
+    return _outer(_reduced(k, model, empty)[0])
+
+
 def _grams(w: np.ndarray, xx: np.ndarray, p: int) -> np.ndarray:
     return (w @ xx).reshape(w.shape[0], p, p)
 
@@ -63,14 +76,17 @@ def newton_batch(
     *,
     tol: float = TOL,
     max_iter: int = MAX_ITER,
+    xx: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`~.fit.poisson_newton` on every row of ``y`` (replicates) with one design ``x``.
 
     Returns the coefficients (rows by parameters), the fitted means (rows by cells) and whether
     each row converged. Each row takes the same steps as :func:`~.fit.poisson_newton` would.
+    ``xx`` is :func:`_outer` of ``x`` if the caller keeps it.
     """
     m, p = y.shape[0], x.shape[1]
-    xx = _outer(x)
+    if xx is None:
+        xx = _outer(x)
     if beta0 is None:
         beta = _glm_start(x, y, xx)
     else:
@@ -129,6 +145,8 @@ def newton_batch(
 #: the one-at-a-time check, so the batched rank can never decide differently.
 RANK_MARGIN = 1e3
 UNKNOWN = -1
+#: Smallest eigenvalue ratio of a Gram matrix taken as clearly full rank (singular values 1e-3).
+GRAM_CLEAR = 1e-6
 
 
 def check_batch(k: int, model: tuple[int, ...], positive: np.ndarray) -> np.ndarray:
@@ -156,6 +174,14 @@ def check_batch(k: int, model: tuple[int, ...], positive: np.ndarray) -> np.ndar
         every = pos.all(axis=1)
         codes[idx[every]] = code
         rows = np.flatnonzero(~every)
+        if rows.size and rank == a.shape[1]:
+            # Full column rank is settled from the Gram matrices (one product, small symmetric
+            # eigenproblems) when every eigenvalue is clearly positive: a singular value above
+            # 1e-3 of the largest is far above _rank's tolerance (~1e-14), whatever the rounding.
+            eig = np.linalg.eigvalsh(_grams(pos[rows].astype(np.float64), _check_outer(k, model, empty), a.shape[1]))
+            clear = eig[:, 0] >= GRAM_CLEAR * eig[:, -1]
+            codes[idx[rows[clear]]] = code
+            rows = rows[~clear]
         if rows.size == 0:
             continue
         sv = np.linalg.svd(pos[rows, :, None] * a[None], compute_uv=False)
@@ -213,7 +239,9 @@ def stepwise_batch(
             keep, x, fitted = _layout(k, model, empty)
             cols = [where[t] for t in fitted]
             try:
-                beta, mu_k, _conv = newton_batch(x, y[idx][:, keep], coef[idx][:, cols])
+                beta, mu_k, _conv = newton_batch(
+                    x, y[idx][:, keep], coef[idx][:, cols], xx=_fit_outer(k, model, empty)
+                )
             except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
                 failed[idx] = True
                 continue
