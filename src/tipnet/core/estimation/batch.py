@@ -58,15 +58,23 @@ def _check_outer(k: int, model: tuple[int, ...], empty: tuple[int, ...]) -> np.n
     return _outer(_reduced(k, model, empty)[0])
 
 
-def _grams(w: np.ndarray, xx: np.ndarray, p: int) -> np.ndarray:
-    return (w @ xx).reshape(w.shape[0], p, p)
+#: From this many rows the Gram matrices come from one product with :func:`_outer` (built once
+#: per design); below it, a stacked product per row is cheaper than building the outer products.
+OUTER_FROM = 16
 
 
-def _glm_start(x: np.ndarray, y: np.ndarray, xx: np.ndarray) -> np.ndarray:
+def _grams(w: np.ndarray, x: np.ndarray, xx: np.ndarray | None) -> np.ndarray:
+    """``x' diag(w[i]) x`` for every row ``i`` of ``w``."""
+    if xx is None:
+        return (x.T[None] * w[:, None, :]) @ x
+    return (w @ xx).reshape(w.shape[0], x.shape[1], x.shape[1])
+
+
+def _glm_start(x: np.ndarray, y: np.ndarray, xx: np.ndarray | None) -> np.ndarray:
     """R ``glm``'s first step at ``mu = y + 0.1`` for every row of ``y``."""
     mu = y + 0.1
     z = np.log(mu) + (y - mu) / mu
-    return _solve_batch(_grams(mu, xx, x.shape[1]), (mu * z) @ x)
+    return _solve_batch(_grams(mu, x, xx), (mu * z) @ x)
 
 
 def newton_batch(
@@ -84,8 +92,8 @@ def newton_batch(
     each row converged. Each row takes the same steps as :func:`~.fit.poisson_newton` would.
     ``xx`` is :func:`_outer` of ``x`` if the caller keeps it.
     """
-    m, p = y.shape[0], x.shape[1]
-    if xx is None:
+    m = y.shape[0]
+    if xx is None and m >= OUTER_FROM:
         xx = _outer(x)
     if beta0 is None:
         beta = _glm_start(x, y, xx)
@@ -102,7 +110,7 @@ def newton_batch(
     for _iteration in range(max_iter):
         ya, mua, betaa, lla = y[active], mu[active], beta[active], ll[active]
         grad = (ya - mua) @ x
-        hess = _grams(mua, xx, p)
+        hess = _grams(mua, x, xx)
         step = _solve_batch(hess, grad)
         decrement = (grad * step).sum(axis=1)
         new_beta = betaa + step
@@ -178,7 +186,8 @@ def check_batch(k: int, model: tuple[int, ...], positive: np.ndarray) -> np.ndar
             # Full column rank is settled from the Gram matrices (one product, small symmetric
             # eigenproblems) when every eigenvalue is clearly positive: a singular value above
             # 1e-3 of the largest is far above _rank's tolerance (~1e-14), whatever the rounding.
-            eig = np.linalg.eigvalsh(_grams(pos[rows].astype(np.float64), _check_outer(k, model, empty), a.shape[1]))
+            xx = _check_outer(k, model, empty) if rows.size >= OUTER_FROM else None
+            eig = np.linalg.eigvalsh(_grams(pos[rows].astype(np.float64), a, xx))
             clear = eig[:, 0] >= GRAM_CLEAR * eig[:, -1]
             codes[idx[rows[clear]]] = code
             rows = rows[~clear]
@@ -240,7 +249,8 @@ def stepwise_batch(
             cols = [where[t] for t in fitted]
             try:
                 beta, mu_k, _conv = newton_batch(
-                    x, y[idx][:, keep], coef[idx][:, cols], xx=_fit_outer(k, model, empty)
+                    x, y[idx][:, keep], coef[idx][:, cols],
+                    xx=_fit_outer(k, model, empty) if idx.size >= OUTER_FROM else None,
                 )
             except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
                 failed[idx] = True
