@@ -187,14 +187,14 @@ def test_a_run_left_running_by_a_dead_worker_is_marked_failed(researcher_client,
 def test_an_estimate_over_the_cost_limit_is_refused_with_what_to_change(researcher_client) -> None:  # type: ignore[no-untyped-def]
     table = simulated_csv(12)
     upload = SimpleUploadedFile("twelve.csv", table.encode())
-    response = researcher_client.post(url("research:estimate"), {"table": upload, "method": "stepwise", "nboot": 1000, "seed": 1})
+    response = researcher_client.post(url("research:estimate"), {"table": upload, "method": "stepwise", "nboot": 5000, "seed": 1})
     assert response.status_code == 400
     body = response.content.decode()
     assert "this page allows 5" in body and "tipnet estimate" in body and "bootstrap replicates" in body
     assert not EstimateRun.objects.exists()
     # What the message offers is accepted.
     parsed = read_table(io.StringIO(table))
-    cost = estimate_cost(method="stepwise", lists=12, cells=int((parsed.cell_counts > 0).sum()), nboot=1000)
+    cost = estimate_cost(method="stepwise", lists=12, cells=int((parsed.cell_counts > 0).sum()), nboot=5000)
     assert not cost.allowed and cost.seconds > MAX_SECONDS
     allowed = estimate_cost(method="stepwise", lists=12, cells=int((parsed.cell_counts > 0).sum()), nboot=cost.max_nboot)
     assert allowed.allowed

@@ -47,6 +47,11 @@ __all__ = [
 DEFAULT_ALPHA = (0.025, 0.05, 0.1, 0.16, 0.84, 0.9, 0.95, 0.975)
 
 Estimator = Callable[[np.ndarray], float]
+#: Maps replicates (rows) to their estimates at once (NaN where one could not be fitted).
+BatchEstimator = Callable[[np.ndarray], np.ndarray]
+#: Replicates handed to a batch estimator at a time: large enough for the vectorised fits to pay,
+#: small enough that a cancellation is honoured within a fraction of a second.
+BATCH = 1000
 Progress = Callable[[int, int], None]
 #: Asked before every replicate and every jackknife fit; ``True`` stops the bootstrap.
 Cancelled = Callable[[], bool]
@@ -55,8 +60,9 @@ Cancelled = Callable[[], bool]
 class EstimationCancelled(Exception):  # noqa: N818 (a request, not an error)
     """The ``cancelled`` callback asked the bootstrap to stop; nothing is returned.
 
-    Checked between single fits, so a caller (the web worker) stops a long run within one
-    replicate of asking.
+    Checked between single fits, or between batches of ``BATCH`` replicates where the estimator
+    has a vectorised form (stepwise up to 7 lists: a fraction of a second for 6 lists, a few
+    seconds at most for 7), so a caller (the web worker) stops a long run soon after asking.
     """
 
 
@@ -173,7 +179,12 @@ def bca_monte_carlo_se(
 
 
 def jackknife_acceleration(
-    y: np.ndarray, estimator: Estimator, *, after_fit: Callable[[], None] | None = None
+    y: np.ndarray,
+    estimator: Estimator,
+    *,
+    after_fit: Callable[[], None] | None = None,
+    batch: BatchEstimator | None = None,
+    after_fits: Callable[[int], None] | None = None,
 ) -> tuple[float, np.ndarray]:
     """Efron's acceleration from the delete-one jackknife, one fit per distinct observed pattern.
 
@@ -181,7 +192,8 @@ def jackknife_acceleration(
     distinct pattern is fitted once and weighted by ``n_j`` (SparseMSE ``estimatepopulation``).
 
     ``after_fit`` is called after each fit (progress and cancellation: with 12 lists there can be
-    4,095 of them, more than the replicates).
+    4,095 of them, more than the replicates). With ``batch`` (a vectorised ``estimator``) the
+    tables are estimated ``BATCH`` at a time and ``after_fits(n)`` is called after each batch.
 
     Returns
     -------
@@ -190,7 +202,15 @@ def jackknife_acceleration(
     """
     y = np.asarray(y, dtype=np.float64)
     jack = np.zeros_like(y)
-    for j in np.flatnonzero(y > 0):
+    seen = np.flatnonzero(y > 0)
+    if batch is not None:
+        tables = np.repeat(y[None, :], seen.size, axis=0)
+        tables[np.arange(seen.size), seen] -= 1.0
+        for b in range(0, seen.size, BATCH):
+            jack[seen[b : b + BATCH]] = batch(tables[b : b + BATCH])
+            if after_fits is not None:
+                after_fits(min(BATCH, seen.size - b))
+    for j in seen if batch is None else ():
         yj = y.copy()
         yj[j] -= 1.0
         jack[j] = estimator(yj)
@@ -215,6 +235,7 @@ def run_bootstrap(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     order: np.ndarray | None = None,
+    batch: BatchEstimator | None = None,
 ) -> BootstrapResult:
     """Multinomial bootstrap of the observed counts with the estimator rerun on each replicate.
 
@@ -241,6 +262,10 @@ def run_bootstrap(
         multinomial's stream depends on the order of its categories, so drawing in a canonical
         order makes the interval independent of the order of the list columns (issue 15: UKdat
         as a table and as records gave different intervals with the same seed).
+    batch
+        Optional vectorised form of ``estimator`` (:func:`~.batch.stepwise_batch`): the
+        replicates and the jackknife tables are then estimated ``BATCH`` at a time, with progress
+        and cancellation between batches. It must give the same estimates as ``estimator``.
     """
     y = np.asarray(y, dtype=np.float64)
     n_obs = int(round(y.sum()))
@@ -263,15 +288,30 @@ def run_bootstrap(
         if cancelled is not None and cancelled():
             raise EstimationCancelled(f"cancelled after {done} of {total} fits")
 
+    def ticks(n: int) -> None:
+        """``n`` fits done at once: progress as if one by one, then one cancellation check."""
+        nonlocal done
+        before, done = done, done + n
+        if progress is not None and (done // step > before // step or before < nboot <= done):
+            progress(done, total)
+        if cancelled is not None and cancelled():
+            raise EstimationCancelled(f"cancelled after {done} of {total} fits")
+
     if cancelled is not None and cancelled():
         raise EstimationCancelled("cancelled before the first replicate")
-    for b in range(nboot):
-        try:
-            reps[b] = estimator(samples[b])
-        except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
-            reps[b] = math.nan
-        tick()
-    acceleration, _ = jackknife_acceleration(y, estimator, after_fit=tick)
+    if batch is not None:
+        for b in range(0, nboot, BATCH):
+            reps[b : b + BATCH] = batch(samples[b : b + BATCH])
+            ticks(min(BATCH, nboot - b))
+        acceleration, _ = jackknife_acceleration(y, estimator, batch=batch, after_fits=ticks)
+    else:
+        for b in range(nboot):
+            try:
+                reps[b] = estimator(samples[b])
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
+                reps[b] = math.nan
+            tick()
+        acceleration, _ = jackknife_acceleration(y, estimator, after_fit=tick)
     if progress is not None:
         progress(total, total)
     quantiles, levels, z0 = bca_quantiles(reps, estimate, acceleration, alpha)

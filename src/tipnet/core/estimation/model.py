@@ -16,18 +16,20 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
+from functools import partial
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 from scipy.special import ndtri
 
-from .bootstrap import DEFAULT_ALPHA, BootstrapResult, Cancelled, run_bootstrap
+from .batch import stepwise_batch
+from .bootstrap import DEFAULT_ALPHA, BatchEstimator, BootstrapResult, Cancelled, run_bootstrap
 from .chao import chao_lower_bound
 from .design import term_name
 from .estimable import check_estimable
 from .existence import OK, check_model, describe_code
-from .fit import ModelFit, fit_model
+from .fit import ZETA_FROM, ModelFit, fit_model
 from .results import MSEResult, Note, SparseDataWarning
 from .selection import (
     DEFAULT_NTOP,
@@ -178,6 +180,7 @@ class MSEModel:
         options: dict[str, Any] = {}
         steps: list[Step] = []
         ranking: tuple = ()
+        batch: BatchEstimator | None = None  # a vectorised estimator, where there is one
         main = fit_model(k, (), y)
         start = main.coef_dict()
 
@@ -205,13 +208,16 @@ class MSEModel:
             def estimator(yb: np.ndarray) -> float:
                 return select(k, yb, pthresh, start=start).estimate
 
+            if self.method == "stepwise" and 0.0 < pthresh < 1.0 and k < ZETA_FROM:
+                batch = partial(stepwise_batch, k, pthresh=pthresh, start=start)
+
         boot: BootstrapResult | None = None
         if nboot > 0:
             half = (1.0 - conf_level) / 2.0
             alpha = tuple(sorted({*DEFAULT_ALPHA, half, 1.0 - half}))
             boot = run_bootstrap(
                 y, fit.estimate, estimator, nboot=nboot, seed=seed, alpha=alpha, progress=progress,
-                cancelled=cancelled, order=table.canonical_order(),
+                cancelled=cancelled, order=table.canonical_order(), batch=batch,
             )
         result = _build_result(
             table, self.method, options, fit, steps, ranking, boot, conf_level, main
