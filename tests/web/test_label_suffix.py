@@ -34,6 +34,14 @@ def _kwargs(form_class: type[forms.BaseForm]) -> dict[str, object]:
         return {"organisations": [], "case_choices": []}
     if name == "tipnet.web.training.forms.RecordForm":
         return {"language": get_language() or "en"}
+    if name == "tipnet.web.cases.forms.CaseForm":
+        from tipnet.web.cases.access import SECTIONS
+
+        return {"sections": frozenset(SECTIONS), "intake": True}
+    if form_class.__module__ == "tipnet.web.cases.forms" and "organisation" in form_class.__init__.__code__.co_varnames:
+        from tipnet.web.accounts.models import Organisation
+
+        return {"organisation": Organisation(pk=0)}
     return {}
 
 
@@ -50,7 +58,8 @@ def project_forms() -> list[type[forms.BaseForm]]:
         cls = todo.pop()
         for sub in cls.__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("tipnet.web.") and sub not in found:
+            # a private base (cases' _RecipientForm) is never rendered on its own: its subclasses are
+            if sub.__module__.startswith("tipnet.web.") and not sub.__name__.startswith("_") and sub not in found:
                 found.append(sub)
     return sorted(found, key=lambda c: c.__qualname__)
 
