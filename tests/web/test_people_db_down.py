@@ -34,7 +34,8 @@ def private_postgres() -> Iterator[tuple[str, Path, list[str]]]:
     if not binaries or (os.geteuid() == 0 and not shutil.which("runuser")):
         required("postgres", "this test starts its own PostgreSQL server: install postgresql (initdb, pg_ctl)")
     bin_dir = Path(binaries[-1])
-    root = Path(tempfile.mkdtemp(prefix="tipnet-pg-down-"))
+    # In /tmp itself: the postgres user must reach the folder, and CI's TMPDIR is private to root.
+    root = Path(tempfile.mkdtemp(prefix="tipnet-pg-down-", dir="/tmp"))
     os.chmod(root, 0o777)
     data = root / "data"
     port = _free_port()
