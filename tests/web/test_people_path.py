@@ -8,7 +8,10 @@ import hashlib
 import io
 import re
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import TypeVar
 from unittest import mock
 
 import pytest
@@ -21,6 +24,8 @@ from tests.support import required
 from tests.web.conftest import url
 from tipnet.web.report import attachments, once
 from tipnet.web.report.models import Report, ReportFile, ReportMessage, SpentFormToken
+
+T = TypeVar("T")
 
 TEXT = "The boss keeps our passports in the office safe"
 LANGUAGES = ("ja", "en", "vi", "zh-hans", "fil", "th", "id", "es", "pt-br")
@@ -197,10 +202,25 @@ def test_two_sends_at_the_same_moment_spend_a_token_once(django_db_setup, django
             one.join(15)
             two.join(30)
             assert outcomes == {"first": "sent", "second": "already sent"}, outcomes
-            assert SpentFormToken.objects.filter(digest=digest).count() == 1
+            assert _in_thread(SpentFormToken.objects.filter(digest=digest).count) == 1
         finally:
             release.set()
-            SpentFormToken.objects.filter(digest=digest).delete()
+            _in_thread(SpentFormToken.objects.filter(digest=digest).delete)
+
+
+def _in_thread(query: Callable[[], T]) -> T:
+    """Run a query in a fresh thread. This test is not marked for the database, so pytest-django
+    runs it last, after the browser tests, whose Playwright event loop still runs in the main
+    thread; there Django refuses synchronous queries (SynchronousOnlyOperation)."""
+
+    def run() -> T:
+        try:
+            return query()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result(timeout=30)
 
 
 # --- 2. error summary -----------------------------------------------------------------------------
