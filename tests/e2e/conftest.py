@@ -51,6 +51,40 @@ TOTP_STEP = 30
 SERVER_START_SECONDS = 60
 
 
+def _retry_screenshots() -> None:
+    """Make ``Page.screenshot`` try again when Chromium answers "Unable to capture screenshot".
+
+    Headless Chromium sometimes refuses a capture while its compositor is starved (two test passes
+    share two cores in CI): a CI run failed on nothing else. The page is fine and a second attempt a
+    moment later succeeds, so every screenshot in the suite (and the failure screenshots) gets up to
+    three attempts; any other error, or a third refusal, is raised as before.
+    """
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import Page
+    except ImportError:  # without Playwright the browser tests skip anyway
+        return
+    original = Page.screenshot
+    if getattr(original, "tipnet_retries", False):
+        return
+
+    def screenshot(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        for attempt in range(3):
+            try:
+                return original(self, *args, **kwargs)
+            except PlaywrightError as error:
+                if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    screenshot.tipnet_retries = True  # type: ignore[attr-defined]
+    Page.screenshot = screenshot  # type: ignore[method-assign]
+
+
+_retry_screenshots()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test in tests/e2e (and only those) as a browser test."""
     for item in items:
