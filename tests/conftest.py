@@ -3,6 +3,11 @@
 Databases: the suite runs on SQLite by default and on PostgreSQL when DATABASE_URL says so
 (`.ci/run` runs it both ways). Chromium and PostgreSQL tests skip with a reason when those are
 missing, unless TIPNET_REQUIRE names them ("browser,postgres"), which turns the skip into a failure.
+
+TIPNET_DATABASE_TESTS_ONLY=1 leaves out the tests whose outcome cannot depend on the database (the
+pure computations of tipnet.core, which never imports Django, and the command-line runs of them):
+`.ci/run` sets it for the PostgreSQL pass, whose SQLite twin runs them, so the same statistics are
+not computed twice on two shared cores.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import pytest  # noqa: E402
 
 django.setup()
 
-from tests.support import required  # noqa: E402
+from tests.support import REPO_ROOT, required  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +39,29 @@ def needs_postgres(db):  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
         required("postgres", "this test needs PostgreSQL: run with DATABASE_URL=postgres://... (.ci/run does)")
     return connection
+
+
+#: Tests whose outcome cannot depend on the database: tipnet.core never imports Django (an import
+#: contract checks it), and these commands only compute. A test among them that asks for a database
+#: fixture is kept anyway (see `_uses_database`).
+DATABASE_FREE = ("tests/core/", "tests/cli/test_estimate_cli.py", "tests/cli/test_estimate_odd_cli.py",
+                 "tests/cli/test_latent_cli.py", "tests/cli/test_screen_cli.py")
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "tipnet_server", "live_server"}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    path = item.path.resolve().relative_to(REPO_ROOT).as_posix()
+    if not path.startswith(DATABASE_FREE):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With TIPNET_DATABASE_TESTS_ONLY=1, deselect the database-free tests (reported as deselected)."""
+    if os.environ.get("TIPNET_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept = [item for item in items if _uses_database(item)]
+    left_out = [item for item in items if not _uses_database(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
