@@ -13,7 +13,13 @@ from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tests.web.test_report_line import _database_text, sign_in  # the real two-step sign-in
 from tests.web.test_screening_interview import TITP_PRESENT, content_of, interview_post
 from tipnet.web.accounts import keys, orgkeys, services
-from tipnet.web.accounts.models import AuditEvent, Membership, OrganisationKey, OrganisationKeyShare, User
+from tipnet.web.accounts.models import (
+    AuditEvent,
+    Membership,
+    OrganisationKey,
+    OrganisationKeyShare,
+    User,
+)
 from tipnet.web.accounts.roles import Role
 from tipnet.web.screening.models import ScreeningRecord
 from tipnet.web.screening.sealing import payload_open

@@ -45,8 +45,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tipnet.web.accounts.models import Membership, Organisation, OrganisationKeyShare, User
-from tipnet.web.accounts.roles import OrganisationType as T
 from tipnet.web.accounts.roles import ORGANISATION_KEY_ROLES, Role
+from tipnet.web.accounts.roles import OrganisationType as T
 
 _EVERY_TYPE = frozenset(T.values)
 # Those who meet and screen people, and keep their cases.
