@@ -75,9 +75,10 @@ def organisation_public_key(*, organisation: Organisation) -> bytes | None:
 @transaction.atomic
 def organisation_key_ensure(*, organisation: Organisation) -> OrganisationKey | None:
     """The organisation's key, made now if missing, with its private key sealed to every member
-    who has a keyring (only their public keys are needed; the private key is then forgotten).
+    entitled to a share (``key_role_memberships``) who has a keyring (only their public keys are
+    needed; the private key is then forgotten).
 
-    Returns None, and makes nothing, while no member has a keyring: a key nobody holds would lock
+    Returns None, and makes nothing, while no such member has a keyring: a key nobody holds would lock
     away everything written to it. For the same reason an existing key of which nobody holds a
     share any more (the last holder left) is replaced: records written to it were already
     unreadable, and the organisation can start again.
