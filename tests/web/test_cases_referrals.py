@@ -15,8 +15,8 @@ from tests.web.cases_support import (
 )
 from tests.web.conftest import keyed_client, make_staff, url
 from tests.web.test_report_line import _database_text
-from tipnet.web.accounts.models import AuditEvent
-from tipnet.web.accounts.roles import Role
+from tipnet.web.accounts.models import AuditEvent, Organisation
+from tipnet.web.accounts.roles import OrganisationType, Role
 from tipnet.web.cases import services
 from tipnet.web.cases.models import Referral
 from tipnet.web.cases.sealing import ContentError, content_open
@@ -105,8 +105,13 @@ def test_referral_pages_end_to_end_over_http(caseworker, shelter_worker, organis
     nobody_holds_a_key = sender.post(url("cases:referral_new", case.pk), {"recipient": organisations["trustee"].pk,
                                                                           "sections": ["situation"]})
     assert nobody_holds_a_key.status_code == 400 and "cannot receive referrals yet" in nobody_holds_a_key.content.decode()
+    # A hotline operator reads reports, not cases: she holds no share of the trustee's organisation key.
     unlocked(make_staff("trustee_op", organisations["trustee"], Role.HOTLINE_OPERATOR))
-    refused = sender.post(url("cases:referral_new", case.pk), {"recipient": organisations["trustee"].pk, "sections": ["situation"]})
+    still = sender.post(url("cases:referral_new", case.pk), {"recipient": organisations["trustee"].pk, "sections": ["situation"]})
+    assert still.status_code == 400 and "cannot receive referrals yet" in still.content.decode()
+    third = Organisation.objects.create(name="Third NGO", type=OrganisationType.NGO)
+    unlocked(make_staff("third_cw", third, Role.CASEWORKER))
+    refused = sender.post(url("cases:referral_new", case.pk), {"recipient": third.pk, "sections": ["situation"]})
     assert refused.status_code == 403 and not Referral.objects.exists()
     response = sender.post(url("cases:referral_new", case.pk), {"recipient": shelter.pk, "sections": ["situation"],
                                                                  "reason": "a bed for a man, Vietnamese speaker"})

@@ -13,7 +13,13 @@ from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tests.web.test_report_line import _database_text, sign_in  # the real two-step sign-in
 from tests.web.test_screening_interview import TITP_PRESENT, content_of, interview_post
 from tipnet.web.accounts import keys, orgkeys, services
-from tipnet.web.accounts.models import AuditEvent, OrganisationKey, OrganisationKeyShare, User
+from tipnet.web.accounts.models import (
+    AuditEvent,
+    Membership,
+    OrganisationKey,
+    OrganisationKeyShare,
+    User,
+)
 from tipnet.web.accounts.roles import Role
 from tipnet.web.screening.models import ScreeningRecord
 from tipnet.web.screening.sealing import payload_open
@@ -108,8 +114,10 @@ def test_membership_granted_by_a_key_holder_shares_at_once(staff, caseworker, or
     newcomer = make_staff("newcomer", organisations["other"], Role.CASEWORKER)
     keys.keyring_create_for(newcomer, password=PASSWORD)
     private_key = keys.keyring_unlock(caseworker, password=PASSWORD)
-    # Caseworkers give no roles (grants.py); the NGO's admin, once she holds the key, does.
+    # Caseworkers give no roles (grants.py); the NGO's admin, once she holds the key, does. Only a
+    # role that reads sealed content holds it (roles.ORGANISATION_KEY_ROLES): she is a caseworker too.
     admin = staff[Role.ORG_ADMIN]
+    Membership.objects.create(user=admin, organisation=organisations["ngo"], role=Role.CASEWORKER)
     keys.keyring_create_for(admin, password=PASSWORD)
     orgkeys.organisation_share_grant(actor=caseworker, private_key=private_key, organisation=organisations["ngo"], user=admin)
     services.membership_grant(actor=admin, user=newcomer, organisation=organisations["ngo"], role=Role.CASEWORKER,

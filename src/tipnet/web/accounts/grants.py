@@ -33,16 +33,20 @@ Key holders and confirmation: a membership granted by someone who does not alrea
 would reach (``confirmers``) is *pending* until such a key holder of that organisation confirms it
 (pending memberships give no role and receive no key). While the organisation has no key holder at all, nothing
 encrypted can be reached, so the membership is confirmed at once (audited as a bootstrap).
+
+Only a confirmed membership with a role in ``roles.ORGANISATION_KEY_ROLES`` (caseworker, case
+supervisor) receives a share of the organisation key (accounts.orgkeys); hotline operators of a
+trustee receive reports. Every other role holds no key.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tipnet.web.accounts.models import Membership, Organisation, OrganisationKeyShare, User
+from tipnet.web.accounts.roles import ORGANISATION_KEY_ROLES, Role
 from tipnet.web.accounts.roles import OrganisationType as T
-from tipnet.web.accounts.roles import Role
 
 _EVERY_TYPE = frozenset(T.values)
 # Those who meet and screen people, and keep their cases.
@@ -112,9 +116,12 @@ def _confirmed_members(organisation: Organisation) -> QuerySet[Membership]:
 
 
 def share_holders(organisation: Organisation) -> QuerySet[User]:
-    """Active, confirmed members holding a share of the organisation's key (screenings, cases)."""
+    """Active members holding a share of the organisation's key (screenings, cases) and a confirmed
+    role that reads them (``ORGANISATION_KEY_ROLES``): a share kept without such a role (migration
+    0010 keeps an organisation's only one until its hand-over) makes nobody a confirmer."""
+    entitled = _confirmed_members(organisation).filter(role__in=ORGANISATION_KEY_ROLES)
     holders = OrganisationKeyShare.objects.filter(
-        organisation=organisation, user_id__in=_confirmed_members(organisation).values("user_id")
+        organisation=organisation, user_id__in=entitled.values("user_id")
     ).values("user_id")
     return User.objects.filter(pk__in=holders, is_active=True)
 
@@ -134,18 +141,27 @@ def report_holders(organisation: Organisation) -> QuerySet[User]:
     return confirmed_operators(organisation).filter(keyring__isnull=False)
 
 
+def key_holders(organisation: Organisation) -> QuerySet[User]:
+    """Everyone who holds something encrypted of the organisation: its organisation-key share holders
+    (caseworkers, case supervisors) and, in a trustee, its report holders (hotline operators)."""
+    return User.objects.filter(
+        Q(pk__in=share_holders(organisation).values("pk")) | Q(pk__in=report_holders(organisation).values("pk"))
+    )
+
+
 def confirmers(organisation: Organisation, role: str) -> QuerySet[User]:
     """The key holders who may confirm a new ``role`` membership in ``organisation``: those who
     already hold what it would reach. A hotline operator of a trustee would receive reports, so
-    the trustee's report holders confirm (the org admin of a trustee, holding only the
-    organisation key, cannot make herself a reader of reports through a second account); while
-    there is none, and for every other membership, the holders of the organisation key share.
+    the trustee's report holders confirm (the org admin of a trustee cannot make herself a reader of
+    reports through a second account). Every other membership is confirmed by the organisation's
+    key holders (``key_holders``): in a trustee its operators (nobody there holds the organisation
+    key, since no role that reads it exists in a trustee), elsewhere its organisation-key holders.
     Empty: nothing encrypted can be reached yet (bootstrap)."""
     if role == Role.HOTLINE_OPERATOR and organisation.type == T.TRUSTEE:
         reports = report_holders(organisation)
         if reports.exists():
             return reports
-    return share_holders(organisation)
+    return key_holders(organisation)
 
 
 def may_confirm(user: User, membership: Membership) -> bool:

@@ -8,13 +8,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tipnet.web.accounts.roles import OrganisationType, Role
+from tipnet.web.accounts.roles import ORGANISATION_KEY_ROLES, OrganisationType, Role
 
 
 class Organisation(models.Model):
     """A member organisation of the network.
 
-    ``keys_established`` becomes true with the first confirmed membership and never goes back. Only
+    ``keys_established`` becomes true with the first confirmed membership of a key holder (a role
+    that reads sealed content, or a hotline operator) and never goes back. Only
     an organisation that never had one may confirm its first member on its own (grants.py,
     "bootstrap"); one whose key holders have all left waits for a server administrator
     (`tipnet keys confirm`), so that nobody who can close accounts and open new ones, a network
@@ -73,9 +74,11 @@ class Membership(models.Model):
         return f"{self.user} {self.role} @ {self.organisation}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """A confirmed membership establishes its organisation for good (Organisation docstring)."""
+        """A confirmed membership of a key holder (a role that reads sealed content, or a trustee's
+        hotline operator) establishes its organisation for good (Organisation docstring): an
+        organisation whose first member is, say, its admin still lets its first caseworker in."""
         super().save(*args, **kwargs)
-        if not self.pending:
+        if not self.pending and (self.role in ORGANISATION_KEY_ROLES or self.role == Role.HOTLINE_OPERATOR):
             Organisation.objects.filter(pk=self.organisation_id, keys_established=False).update(keys_established=True)
 
 
@@ -192,8 +195,9 @@ class OrganisationKeyShare(models.Model):
     """The organisation's private key sealed (crypto.seal) to one member's keyring public key.
 
     A member can read the organisation's records only with a share; shares are made when the key
-    is created and, for members who join later, at a key-holding colleague's next sign-in.
-    Offboarding and ending the membership delete the share.
+    is created and, for members who join later, at a key-holding colleague's next sign-in, and
+    only for a confirmed role that reads sealed content (roles.ORGANISATION_KEY_ROLES).
+    Offboarding and ending the last such role delete the share.
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="key_shares")

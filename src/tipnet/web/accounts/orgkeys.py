@@ -10,7 +10,12 @@ the session (``keys.current_private_key``).
 Nobody but a member who already holds the key can give it to someone else, so a colleague who
 joins later receives a share at the next sign-in of any key-holding colleague
 (``organisation_shares_grant_pending``), and only once a key holder of the organisation has
-confirmed their membership (grants.py): creating an account never reaches the key by itself. Offboarding and ending a membership delete the share.
+confirmed their membership (grants.py): creating an account never reaches the key by itself.
+
+Only memberships with a role that reads sealed content (``roles.ORGANISATION_KEY_ROLES``: caseworker,
+case supervisor) receive a share: a researcher's, coordinator's or admin's keyring opens nothing of
+the organisation's, so their stolen password exposes no victim's story. Offboarding, and ending a
+user's last such role in the organisation (``organisation_share_drop_without_role``), delete the share.
 """
 
 from __future__ import annotations
@@ -28,16 +33,29 @@ from tipnet.web.accounts.models import (
     StaffKeyring,
     User,
 )
-from tipnet.web.accounts.roles import Role
+from tipnet.web.accounts.roles import ORGANISATION_KEY_ROLES
+
+
+def key_role_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    """The memberships that entitle to a share: confirmed, of an active user, with a role that reads
+    sealed content (``ORGANISATION_KEY_ROLES``). A pending member (grants.py) receives no share until
+    a key holder of the organisation confirms them; researchers, coordinators, admins and trainees
+    never do."""
+    return Membership.objects.filter(
+        organisation=organisation, pending=False, user__is_active=True, role__in=ORGANISATION_KEY_ROLES
+    )
+
+
+def holds_key_role(*, user: User, organisation: Organisation) -> bool:
+    return key_role_memberships(organisation).filter(user=user).exists()
 
 
 def _members_with_keyring(organisation: Organisation) -> QuerySet[StaffKeyring]:
-    """Keyrings of the organisation's active members with a confirmed membership (a member may hold
-    several roles: one each). A pending member (grants.py) receives no share until a key holder of
-    the organisation confirms them. A trainee membership reaches no record, so it never counts."""
-    member_ids = (Membership.objects.filter(organisation=organisation, pending=False, user__is_active=True)
-                  .exclude(role=Role.TRAINEE).values("user_id"))
-    return StaffKeyring.objects.filter(user_id__in=member_ids).select_related("user")
+    """Keyrings of the members entitled to a share (``key_role_memberships``; a member may hold
+    several roles: one keyring each)."""
+    return StaffKeyring.objects.filter(
+        user_id__in=key_role_memberships(organisation).values("user_id")
+    ).select_related("user")
 
 
 def _share_create(*, actor: User, organisation: Organisation, ring: StaffKeyring, org_private: bytes) -> None:
@@ -57,9 +75,10 @@ def organisation_public_key(*, organisation: Organisation) -> bytes | None:
 @transaction.atomic
 def organisation_key_ensure(*, organisation: Organisation) -> OrganisationKey | None:
     """The organisation's key, made now if missing, with its private key sealed to every member
-    who has a keyring (only their public keys are needed; the private key is then forgotten).
+    entitled to a share (``key_role_memberships``) who has a keyring (only their public keys are
+    needed; the private key is then forgotten).
 
-    Returns None, and makes nothing, while no member has a keyring: a key nobody holds would lock
+    Returns None, and makes nothing, while no such member has a keyring: a key nobody holds would lock
     away everything written to it. For the same reason an existing key of which nobody holds a
     share any more (the last holder left) is replaced: records written to it were already
     unreadable, and the organisation can start again.
@@ -132,9 +151,9 @@ def organisation_share_grant(
     *, actor: User, private_key: bytes, organisation: Organisation, user: User
 ) -> bool:
     """Seal the organisation's key to ``user`` if the actor holds it and the user has a keyring and
-    a confirmed membership but no share yet. True if a share was made. Audited."""
-    if not (Membership.objects.filter(organisation=organisation, user=user, pending=False, user__is_active=True)
-            .exclude(role=Role.TRAINEE).exists()):
+    a confirmed membership with a role that reads sealed content (in this organisation) but no
+    share yet. True if a share was made. Audited."""
+    if not holds_key_role(user=user, organisation=organisation):
         return False
     if OrganisationKeyShare.objects.filter(organisation=organisation, user=user).exists():
         return False
@@ -150,8 +169,14 @@ def organisation_share_grant(
 
 @transaction.atomic
 def organisation_shares_grant_pending(*, user: User, private_key: bytes) -> int:
-    """After ``user`` signed in (their key is unlocked): give every colleague who has a keyring but
-    no share of an organisation the user holds a share of. Returns the number of shares made."""
+    """After ``user`` signed in (their key is unlocked): give every colleague entitled to a share
+    who has a keyring but no share of an organisation the user holds a share of. Returns the number
+    of shares made.
+
+    A share held without a role that reads sealed content there (one made before shares followed
+    roles, kept by migration 0010 because nobody entitled held one) is handed over here: once a
+    colleague entitled to it holds the key, every such share of the organisation is removed
+    (``_unentitled_shares_drop``)."""
     granted = 0
     for share in OrganisationKeyShare.objects.filter(user=user).select_related("organisation"):
         organisation = share.organisation
@@ -163,7 +188,40 @@ def organisation_shares_grant_pending(*, user: User, private_key: bytes) -> int:
         for ring in _members_with_keyring(organisation).exclude(user_id__in=holders):
             _share_create(actor=user, organisation=organisation, ring=ring, org_private=org_private)
             granted += 1
+        _unentitled_shares_drop(actor=user, organisation=organisation)
     return granted
+
+
+def _unentitled_shares_drop(*, actor: User | None, organisation: Organisation) -> set[int]:
+    """The hand-over's second half: once someone entitled (``key_role_memberships``) holds the
+    organisation's key, remove every share held by someone who is not. Returns their user ids."""
+    entitled = key_role_memberships(organisation).values("user_id")
+    if not OrganisationKeyShare.objects.filter(organisation=organisation, user_id__in=entitled).exists():
+        return set()
+    dropped: set[int] = set()
+    for share in (OrganisationKeyShare.objects.filter(organisation=organisation)
+                  .exclude(user_id__in=entitled).select_related("user")):
+        organisation_shares_remove(actor=actor, user=share.user, organisations=[organisation])
+        dropped.add(share.user_id)
+    return dropped
+
+
+def organisation_share_drop_without_role(*, actor: User | None, user: User, organisation: Organisation) -> bool:
+    """Remove ``user``'s share of ``organisation``'s key if she holds no role that reads sealed
+    content there any more (a role was revoked). Audited as ``key.share_removed``
+    (``organisation_shares_remove``). True if a share was removed.
+
+    As at offboarding the key itself stays: she may have copied it while entitled, which only a new
+    key for new records would address; ``organisation_key_ensure`` makes one as soon as nobody holds
+    the old one (the next record written is then sealed to a new key that only the remaining
+    caseworkers and case supervisors hold). Removing the organisation's only share locks its
+    records away for good, as closing the sole holder's account does: the offboarding page warns
+    (``organisations_only_held_by``); the remedy is for her to sign in once before, which shares the
+    key with entitled colleagues who have a keyring.
+    """
+    if holds_key_role(user=user, organisation=organisation):
+        return False
+    return organisation_shares_remove(actor=actor, user=user, organisations=[organisation]) > 0
 
 
 @transaction.atomic

@@ -18,6 +18,16 @@ class Role(models.TextChoices):
     TRAINEE = "trainee", _("Trainee")
 
 
+# The one list of roles that read what is sealed to an organisation's key (accounts.orgkeys): the
+# organisation's cases and the referrals it receives (cases.access.CASE_ROLES) and its saved
+# screenings (screening.access.SCREENING_ROLES). Only a confirmed membership with one of these
+# roles receives a share of the key, and only its holders confirm new members (grants.py). Org
+# admins manage people, researchers and coordinators see de-identified data, network admins run
+# the network, trainees practise: none of them reads a person's story, so none holds the key.
+# Hotline operators read reports, which are sealed to each operator's own keyring, not to this key.
+ORGANISATION_KEY_ROLES: frozenset[str] = frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})
+
+
 class OrganisationType(models.TextChoices):
     """HTCDS 2.0 organisation types (``org_Type``), plus trustee, authority and embassy."""
 

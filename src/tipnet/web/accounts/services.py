@@ -422,16 +422,15 @@ def membership_decline(*, actor: User, membership: Membership) -> None:
 
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership) -> None:
-    """End one role. The organisation key share goes with the last role in that organisation."""
+    """End one role. The organisation key share goes with the last role in that organisation that
+    reads sealed content (roles.ORGANISATION_KEY_ROLES), even if other roles remain: a caseworker
+    who stays on as a researcher keeps no key."""
     audit_record(
         actor=actor, action=Action.ROLE_REVOKED, organisation=membership.organisation, target_type="user",
         target_id=membership.user_id, details={"role": membership.role},
     )
     membership.delete()
-    if not Membership.objects.filter(user_id=membership.user_id, organisation_id=membership.organisation_id).exists():
-        orgkeys.organisation_shares_remove(
-            actor=actor, user=membership.user, organisations=[membership.organisation]
-        )
+    orgkeys.organisation_share_drop_without_role(actor=actor, user=membership.user, organisation=membership.organisation)
 
 
 def user_create_active(*, username: str, password: str) -> User:
