@@ -32,6 +32,21 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["tests.support.FastArgon2Hasher", *settings.PASSWORD_HASHERS]
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_the_test_says_otherwise():  # type: ignore[no-untyped-def]
+    """Every test starts in English and leaves no language behind.
+
+    Django's active language is per thread and outlives a test: a page request or an ``activate``
+    in one test used to decide the language of the next, so some tests passed in the full run and
+    failed alone (the default, LANGUAGE_CODE, is Japanese). Pages still pick their language per
+    request; a test about another language activates it itself.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def needs_postgres(db):  # type: ignore[no-untyped-def]
     from django.db import connection
