@@ -4,6 +4,7 @@ key unlock that lets a token (and only a request presenting it) open sealed cont
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -364,3 +365,20 @@ def test_the_token_page_adds_the_unlock_only_with_the_password(caseworker) -> No
     assert ApiToken.objects.get(user=caseworker).unlocks_content
     status, content = _call(secret, "get", f"/cases/{case.pk}/content")
     assert status == 200 and content["sections"]["identity"]["names"] == [NAME]
+
+
+def test_case_endpoints_are_rate_limited_and_refuse_expired_tokens(caseworker, settings) -> None:  # type: ignore[no-untyped-def]
+    case = _open(caseworker)
+    settings.TIPNET_API_RATE_LIMITS = {"token_per_minute": 2}
+    secret = _token(caseworker)
+    assert _call(secret, "get", f"/cases/{case.pk}")[0] == 200
+    assert _call(secret, "get", "/cases")[0] == 200
+    status, body = _call(secret, "post", f"/cases/{case.pk}/events", {"kind": "note", "occurred_on": "2026-01-02", "text": "x"})
+    assert status == 429 and body["error"]["code"] == "rate_limited"
+    assert not CaseEvent.objects.filter(case=case, kind="note").exists()
+    expired = token_create(actor=None, user=caseworker, scope="write")
+    ApiToken.objects.filter(pk=expired.token.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    status, body = _call(expired.secret, "get", f"/cases/{case.pk}")
+    assert status == 401 and body["error"]["code"] == "token_expired"
+    status, body = Client().get(f"{API}/cases").status_code, Client().get(f"{API}/cases").json()
+    assert status == 401 and body["error"]["code"] == "token_missing"
