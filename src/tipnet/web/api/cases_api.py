@@ -232,14 +232,16 @@ class CaseQuery(Schema):
 
 @router.get("/cases", response=_responses(200, CaseListOut))
 def cases_list(request: HttpRequest, query: Query[CaseQuery]) -> Any:
-    """Your organisations' cases, newest first: clear columns only (no names, no story), the same
-    list as the case list page. Filter by ``status`` and ``owner=me``; page with ``limit`` and
-    ``offset``."""
+    """Your organisations' cases, the most recently created first (by id, stable for paging): clear
+    columns only (no names, no story), the cases of the case list page. Filter by ``status`` and
+    ``owner=me``; page with ``limit`` and ``offset``."""
     _allowed_query(request, {"status", "owner", "limit", "offset"})
     user = _user(request)
     access_cases(user=user)
+    # Newest created first, by id: a stable order for paging (a case opened with an earlier date
+    # later does not shift the pages), and one the primary key's index serves with 100,000 cases.
     cases: QuerySet[Case] = cases_visible(user=user, status=query.status or "",
-                                          owner_id=user.pk if query.owner == "me" else None)
+                                          owner_id=user.pk if query.owner == "me" else None).order_by("-pk")
     count = cases.count()
     rows = list(cases[query.offset:query.offset + query.limit])
     return {**_page(query.limit, query.offset, count), "cases": [_case_out(c) for c in rows]}
