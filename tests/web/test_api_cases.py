@@ -382,3 +382,23 @@ def test_case_endpoints_are_rate_limited_and_refuse_expired_tokens(caseworker, s
     assert status == 401 and body["error"]["code"] == "token_expired"
     status, body = Client().get(f"{API}/cases").status_code, Client().get(f"{API}/cases").json()
     assert status == 401 and body["error"]["code"] == "token_missing"
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field"), [
+    ("patch", "/cases/{id}", {"version": 1, "content": {"secrets": {}}}, "body.content.secrets"),
+    ("patch", "/cases/{id}", {"version": "one"}, "body.version"),
+    ("patch", "/cases/{id}", {"status": "closed"}, "body.version"),
+    ("post", "/cases/{id}/events", {"kind": "note", "occurred_on": "2026-02-30", "text": "x"}, "body.occurred_on"),
+    ("post", "/cases/{id}/tasks", {"title": "x", "due_on": "soon"}, "body.due_on"),
+    ("post", "/cases/{id}/consents", {"purpose": "everything", "given_on": "2026-01-02"}, "body.purpose"),
+    ("post", "/cases/{id}/referrals", {"receiver_id": 1, "sections": ["diary"]}, "body.sections.0"),
+])
+def test_bad_writes_to_a_case_store_nothing(caseworker, method, path, body, field) -> None:  # type: ignore[no-untyped-def]
+    case = _open(caseworker)
+    secret = _token(caseworker, unlock=True)
+    before = _stored()
+    status, answer = _call(secret, method, path.replace("{id}", str(case.pk)), body)
+    assert status == 422 and answer["error"]["code"] == "invalid_body", answer
+    assert field in [p["field"] for p in answer["error"]["problems"]], answer
+    assert _stored() == before
+    assert Case.objects.get(pk=case.pk).version == 1
