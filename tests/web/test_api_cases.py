@@ -198,7 +198,7 @@ def test_update_with_optimistic_locking(caseworker) -> None:  # type: ignore[no-
     assert Case.objects.get(pk=case.pk).status == "follow_up"
 
 
-def test_open_a_case_with_duplicates_and_consent_checks(caseworker) -> None:  # type: ignore[no-untyped-def]
+def test_open_a_case_with_duplicates_and_consent_checks(caseworker, organisations) -> None:  # type: ignore[no-untyped-def]
     _key(caseworker)
     secret = _token(caseworker, unlock=True)
     body = {"content": intake_content(), "consents": ["interview", "purpose_told"]}
@@ -210,6 +210,9 @@ def test_open_a_case_with_duplicates_and_consent_checks(caseworker) -> None:  # 
     assert again["error"]["duplicates"][0]["case_id"] == created["id"]
     status, refused = _call(secret, "post", "/cases", {**body, "consents": ["purpose_told"], "confirm_new": True})
     assert status == 403 and refused["error"]["code"] == "consent_missing"
+    status, elsewhere = _call(secret, "post", "/cases", {**body, "confirm_new": True,
+                                                         "organisation_id": organisations["other"].pk})
+    assert (status, elsewhere["error"]["code"]) == (404, "not_found")
     status, locked = _call(_token(caseworker), "post", "/cases", {**body, "confirm_new": True})
     assert status == 403 and locked["error"]["code"] == "content_locked"
     # The duplicate check's candidate reads are audited (as on the page); nothing else was stored.
