@@ -129,6 +129,14 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "api:htcds_schema": ("GET", PUBLIC),
     "api:me": ("GET", TOKEN_ONLY),
     "api:htcds_validate": ("POST", TOKEN_ONLY),
+    # Cases over the API (tests/web/test_api_cases_matrix.py is their role x endpoint matrix); the
+    # PATCH shares its URL with the GET, which is what is tried here.
+    **{f"api:{name}": ("GET", TOKEN_ONLY) for name in (
+        "cases_list", "cases_get", "cases_update", "cases_content", "events_list", "tasks_list", "consents_list",
+        "referrals_list", "referrals_get", "referrals_content")},
+    **{f"api:{name}": ("POST", TOKEN_ONLY) for name in (
+        "cases_create", "events_add", "tasks_add", "tasks_done", "consents_record", "consents_withdraw",
+        "referrals_propose", "referrals_decide")},
     "apitokens:tokens": ("GET", ALL - {Role.TRAINEE}),
     # The fixture's token belongs to someone else: only its owner may revoke it.
     "apitokens:revoke": ("POST", frozenset()),

@@ -22,6 +22,7 @@ from ninja.security import HttpBearer
 
 from tipnet.core.standard import HTCDS, read_htcds_records
 from tipnet.web.api import ratelimit
+from tipnet.web.api.cases_api import router as cases_router
 from tipnet.web.api.errors import ApiError
 from tipnet.web.api.models import ApiToken
 from tipnet.web.api.schemas import (
@@ -192,6 +193,9 @@ def me(request: HttpRequest) -> Any:
     """The token's user: confirmed roles by organisation, as the pages apply them at this moment."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     return {**me_summary(user=token.user), "token_scope": token.scope, "token_expires_at": token.expires_at.isoformat()}
+
+
+api.add_router("", cases_router, auth=TokenAuth())  # cases, consents, referrals (cases_api.py)
 
 
 def openapi_document() -> dict[str, Any]:

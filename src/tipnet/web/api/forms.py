@@ -17,3 +17,10 @@ class TokenCreateForm(forms.Form):
     code = forms.CharField(label=_("Code from your authenticator app"), max_length=12,
                            help_text=_("Enter a new code to confirm that it is you."),
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    unlock = forms.BooleanField(
+        label=_("Let this token open case content"), required=False,
+        help_text=_("Only if your program must read or write what cases say (names, story, notes). Your "
+                    "password then opens your key once, here, and the key is stored locked under the token: "
+                    "whoever holds the token can read the cases you can read. Revoke it when it is no longer needed."))
+    password = forms.CharField(label=_("Your password (only to open case content)"), required=False, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -32,6 +32,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The "key unlock" (tokens.py): the user's keyring private key encrypted under a key derived
+    # from the token's secret, which is never stored. Empty for a token that reads clear columns
+    # only; emptied when the token is revoked.
+    unlock = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -42,6 +46,10 @@ class ApiToken(models.Model):
     @property
     def expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def unlocks_content(self) -> bool:
+        return bool(self.unlock)
 
     @property
     def active(self) -> bool:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipnet.core import crypto
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import User
 from tipnet.web.api.errors import ApiError
@@ -36,6 +37,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _unlock_key(token: str) -> bytes:
+    """The key wrapping a token's key unlock: BLAKE2b of the whole token under its own label (a
+    different function from the stored SHA-256, which reveals nothing of it)."""
+    return hashlib.blake2b(token.encode(), digest_size=crypto.KEY_BYTES, person=b"tipnet-unlock-v1").digest()
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: ApiToken
@@ -51,9 +58,10 @@ def _check_options(*, scope: str, days: int) -> None:
 
 @transaction.atomic
 def token_create(*, actor: User | None, user: User, scope: str = Scope.READ, days: int = DEFAULT_DAYS,
-                 name: str = "") -> IssuedToken:
+                 name: str = "", private_key: bytes | None = None) -> IssuedToken:
     """Issue a token for ``user``. ``actor`` is the user themselves (the token page, after a fresh
-    second factor) or None for a server administrator at the command line."""
+    second factor) or None for a server administrator at the command line. ``private_key`` (the
+    user's unlocked keyring key, page only) makes the token carry a key unlock."""
     _check_options(scope=scope, days=days)
     if not user.is_active:
         raise TokenError(_("This account is closed."))
@@ -62,18 +70,25 @@ def token_create(*, actor: User | None, user: User, scope: str = Scope.READ, day
     token = ApiToken.objects.create(
         user=user, name=name.strip()[:80], key_id=key_id, token_hash=_digest(secret), scope=scope,
         expires_at=timezone.now() + timedelta(days=days),
+        unlock=crypto.secret_encrypt(_unlock_key(secret), private_key) if private_key else b"",
     )
     audit_record(
         actor=actor, action=Action.API_TOKEN_CREATED, target_type="api_token", target_id=token.pk,
-        details={"user_id": user.pk, "scope": scope, "days": days, "via": "page" if actor else "cli"},
+        details={"user_id": user.pk, "scope": scope, "days": days, "via": "page" if actor else "cli",
+                 "unlock": bool(private_key)},
     )
     return IssuedToken(token, secret)
 
 
-def token_create_after_second_factor(*, actor: User, code: str, scope: str, days: int, name: str = "") -> IssuedToken:
+def token_create_after_second_factor(*, actor: User, code: str, scope: str, days: int, name: str = "",
+                                     unlock: bool = False, password: str = "") -> IssuedToken:
     """The token page: the person re-enters a code from their authenticator app first, so that an
     unattended signed-in browser is not enough to mint a long-lived credential. Only a TOTP code is
-    accepted here, never a recovery code (those are for a lost phone)."""
+    accepted here, never a recovery code (those are for a lost phone).
+
+    With ``unlock`` the person also re-enters her password, which opens her keyring here and now;
+    the token then carries a key unlock (module docstring). The password is checked only after the
+    code, so guessing it needs a fresh code each time (and the code check is throttled)."""
     from tipnet.web.accounts.services import AccountError, user_verify_second_factor
 
     _check_options(scope=scope, days=days)
@@ -84,7 +99,17 @@ def token_create_after_second_factor(*, actor: User, code: str, scope: str, days
         user_verify_second_factor(user=actor, code=code)  # commits its own throttle counters
     except AccountError as failure:
         raise TokenError(str(failure)) from failure
-    return token_create(actor=actor, user=actor, scope=scope, days=days, name=name)
+    private_key = None
+    if unlock:
+        from tipnet.web.accounts.keys import keyring_unlock
+
+        try:
+            private_key = keyring_unlock(actor, password=password) if password else None
+        except crypto.DecryptionError:
+            raise TokenError(_("The password is not right. Enter a new code and your password again.")) from None
+        if private_key is None:
+            raise TokenError(_("Enter your password to let the token open case content (you need an encryption key)."))
+    return token_create(actor=actor, user=actor, scope=scope, days=days, name=name, private_key=private_key)
 
 
 @transaction.atomic
@@ -92,7 +117,8 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> None:
     if token.revoked_at is not None:
         return
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    token.unlock = b""  # the wrapped key goes with the token
+    token.save(update_fields=["revoked_at", "unlock"])
     audit_record(actor=actor, action=Action.API_TOKEN_REVOKED, target_type="api_token", target_id=token.pk,
                  details={"user_id": token.user_id})
 
@@ -123,6 +149,18 @@ def token_authenticate(secret: str) -> ApiToken:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most one write a minute
     return token
+
+
+def token_private_key(token: ApiToken, secret: str) -> bytes | None:
+    """The user's keyring private key from the token's key unlock, for this request only; None for
+    a token without one (or one that cannot be opened). ``secret`` is the bearer token itself,
+    already checked by token_authenticate."""
+    if not token.unlock or not token.active:
+        return None
+    try:
+        return crypto.secret_decrypt(_unlock_key(secret.strip()), bytes(token.unlock))
+    except crypto.DecryptionError:
+        return None
 
 
 def require_scope(token: ApiToken, scope: str) -> None:

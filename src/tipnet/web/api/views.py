@@ -24,7 +24,8 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 issued = tokens.token_create_after_second_factor(
-                    actor=request.user, code=data["code"], scope=data["scope"], days=data["days"], name=data["name"])
+                    actor=request.user, code=data["code"], scope=data["scope"], days=data["days"], name=data["name"],
+                    unlock=data["unlock"], password=data["password"])
                 form = TokenCreateForm()
             except tokens.TokenError as failure:
                 form.add_error("code", str(failure))
