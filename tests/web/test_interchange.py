@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+
 from tests.web.cases_support import caseworker_fixture, open_case, unlocked  # noqa: F401
 from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
 from tipnet.core.standard import interchange as ix
@@ -194,7 +195,8 @@ def test_the_upload_page_validates_then_a_key_holder_confirms(caseworker, django
     client = keyed_client(caseworker)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("interchange:imports"), {
-            "file": SimpleUploadedFile("cases.csv", GOOD.encode(), content_type="text/csv"), "format": "auto"})
+            "file": SimpleUploadedFile("cases.csv", GOOD.encode(), content_type="text/csv"), "format": "auto",
+            "organisation": str(caseworker.memberships.get().organisation_id), "mapping": ""})
     assert response.status_code == 302
     job = ImportJob.objects.get()
     run_worker()
@@ -220,7 +222,8 @@ def test_another_organisations_job_is_not_found(caseworker, organisations) -> No
 def test_the_export_page_downloads_csv(caseworker, supervisor) -> None:  # type: ignore[no-untyped-def]
     _import(caseworker, GOOD)
     client = keyed_client(supervisor)
-    response = client.post(url("interchange:export"), {"purpose": "own", "format": "csv"})
+    organisation = str(supervisor.memberships.get().organisation_id)
+    response = client.post(url("interchange:export"), {"purpose": "own", "format": "csv", "organisation": organisation})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert b"record_id,org_Name" in b"".join(response.streaming_content) if response.streaming else response.content

@@ -86,7 +86,12 @@ def import_command(file: Path, org: str, username: str | None, fmt: str, mapping
     from tipnet.web.cases.access import CASE_ROLES
     from tipnet.web.cases.services import CaseError
     from tipnet.web.interchange.models import ImportJob
-    from tipnet.web.interchange.services import InterchangeError, import_file_now, mapping_find, report_lines
+    from tipnet.web.interchange.services import (
+        InterchangeError,
+        import_file_now,
+        mapping_find,
+        report_lines,
+    )
 
     organisation = _organisation(org)
     if username:

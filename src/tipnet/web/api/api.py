@@ -38,6 +38,7 @@ from tipnet.web.api.tokens import token_authenticate
 from tipnet.web.directory.forms import SEARCH_PARAMETERS, SearchForm, unknown_parameters
 from tipnet.web.directory.selectors import SearchFilters, search_outcome, service_public
 from tipnet.web.directory.views import plain_text, service_json
+from tipnet.web.interchange.api import router as imports_router
 
 VERSION = "1.0.0"
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
@@ -192,6 +193,9 @@ def me(request: HttpRequest) -> Any:
     """The token's user: confirmed roles by organisation, as the pages apply them at this moment."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     return {**me_summary(user=token.user), "token_scope": token.scope, "token_expires_at": token.expires_at.isoformat()}
+
+
+api.add_router("/imports", imports_router, auth=TokenAuth())  # HTCDS imports (tipnet.web.interchange)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -43,6 +43,7 @@ class ColumnMapping(models.Model):
 
 class ImportJob(models.Model):
     class State(models.TextChoices):
+        MAPPING = "mapping", _("Waiting for its columns to be mapped")
         QUEUED = "queued", _("Waiting to be checked")
         VALID = "valid", _("Checked: waiting for a key holder to confirm")
         INVALID = "invalid", _("Rows with problems: nothing imported")

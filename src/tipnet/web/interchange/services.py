@@ -126,17 +126,38 @@ def import_job_create(
         fmt = ix.detect_format(filename, data)
     if fmt not in ix.FORMATS:
         raise InterchangeError(_("Unknown format."))
+    # On the page a sheet of any columns is mapped first (the job page shows its columns).
+    needs_mapping = via == "page" and fmt in ("csv", "xlsx") and mapping is None
     with transaction.atomic():
         job = ImportJob.objects.create(organisation=organisation, created_by=actor, filename=filename[:200], format=fmt,
                                        mapping=mapping.to_dict() if mapping else None, via=via,
-                                       state=ImportJob.State.QUEUED)
+                                       state=ImportJob.State.MAPPING if needs_mapping else ImportJob.State.QUEUED)
         _payload_write(job, {"data": base64.b64encode(data).decode()})
         job.save(update_fields=["payload"])
         audit_record(actor=actor, action=Action.CASES_IMPORTED, organisation=organisation, target_type="import",
                      target_id=job.pk, details={"step": "uploaded", "format": fmt, "via": via})
-        if enqueue:
+        if enqueue and not needs_mapping:
             _enqueue(job.pk)
     return job
+
+
+def import_job_map(*, actor: User, job: ImportJob, mapping: ix.ColumnMapping, name: str = "") -> ImportJob:
+    """Give a sheet's columns their HTCDS fields (saved under ``name`` for next time, if given) and
+    queue the check."""
+    if job.organisation not in import_organisations(user=actor):
+        raise InterchangeError(_("You cannot import cases in this organisation."))
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != ImportJob.State.MAPPING:
+            raise InterchangeError(_("This import cannot be changed any more: it is %(state)s.") % {
+                "state": locked.get_state_display()})
+        if name.strip():
+            mapping_save(actor=actor, organisation=locked.organisation, name=name, mapping=mapping)
+        locked.mapping = mapping.to_dict()
+        locked.state = ImportJob.State.QUEUED
+        locked.save(update_fields=["mapping", "state"])
+        _enqueue(locked.pk)
+    return locked
 
 
 def _enqueue(job_id: int) -> None:
