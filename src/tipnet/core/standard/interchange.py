@@ -55,7 +55,7 @@ from tipnet.core.standard.readers import (
     _kobo_record,
     _text,
 )
-from tipnet.core.standard.schema import HTCDS, Schema
+from tipnet.core.standard.schema import HTCDS, Schema, allowed_codes
 from tipnet.core.standard.validate import Problem, validate_record
 
 __all__ = [
@@ -502,7 +502,9 @@ def _to_languages(r: Mapping[str, Any]) -> list[str]:
 
 def _from_languages(value: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, code in zip(("prs_PrimaryLanguage", "prs_SecondaryLanguage"), value or [], strict=False):
+    known = allowed_codes("iso639")
+    codes = [c for c in value or [] if c in known]  # "zh-hans" and the like have no ISO 639 code
+    for name, code in zip(("prs_PrimaryLanguage", "prs_SecondaryLanguage"), codes, strict=False):
         out[name] = code
     return out
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from tipnet.core.standard import interchange as ix
@@ -110,7 +110,7 @@ def import_start(request: HttpRequest, body: ImportIn) -> Any:
                                              filename=body.filename, fmt=body.format, mapping=mapping, via="api")
     except services.InterchangeError as error:
         raise ApiError(422, "invalid_file", str(error)) from error
-    return 202, _out(job)
+    return Status(202, _out(job))
 
 
 @router.get("/{job_id}", response={200: ImportOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut})
