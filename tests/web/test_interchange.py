@@ -258,3 +258,48 @@ def test_the_api_starts_an_import_and_reports_its_state(caseworker, django_captu
         pass
     assert bad.status_code == 202
     assert client.get("/api/v1/imports/999999", HTTP_AUTHORIZATION=f"Bearer {read}").status_code == 404
+
+
+@pytest.mark.parametrize("role", list(Role.values))
+def test_the_import_api_by_role_and_organisation(staff, organisations, role) -> None:  # type: ignore[no-untyped-def]
+    """Only the case staff of an organisation start imports there, with a write token; a job of
+    another organisation is 404, exactly like a missing one; no token is 401."""
+    from django.test import Client
+
+    from tipnet.web.api.tokens import token_create
+
+    body = {"format": "htcds_csv", "filename": "a.csv", "content": GOOD}
+    write = token_create(actor=None, user=staff[role], scope="write").secret
+    response = Client().post("/api/v1/imports", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {write}")
+    if role in (Role.CASEWORKER, Role.CASE_SUPERVISOR):
+        assert response.status_code == 202, response.content
+        assert response.json()["organisation_id"] == organisations["ngo"].pk
+    else:
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    outsider = make_staff("outsider_cw", organisations["other"], Role.CASEWORKER)
+    foreign = services.import_job_create(actor=outsider, organisation=organisations["other"], data=GOOD.encode(),
+                                         filename="b.csv", enqueue=False)
+    seen = Client().get(f"/api/v1/imports/{foreign.pk}", HTTP_AUTHORIZATION=f"Bearer {write}")
+    assert seen.status_code == 404 and seen.json()["error"]["code"] == "not_found"
+    assert Client().post("/api/v1/imports", body, content_type="application/json").status_code == 401
+    assert ImportJob.objects.filter(organisation=organisations["ngo"]).count() == (
+        1 if role in (Role.CASEWORKER, Role.CASE_SUPERVISOR) else 0)
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ({"format": "htcds_csv", "content": ""}, 422, "invalid_file"),
+    ({"format": "pdf", "content": "x"}, 422, "invalid_body"),
+    ({"format": "xlsx", "content_base64": "not base64!"}, 422, "invalid_body"),
+    ({"format": "htcds_csv"}, 422, "invalid_body"),
+    ({"format": "htcds_csv", "content": "a", "surprise": 1}, 422, "invalid_body"),
+    ({"format": "csv", "content": "a", "mapping": "no such mapping"}, 404, "not_found"),
+])
+def test_bad_import_requests_store_nothing(caseworker, body, status, code) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from tipnet.web.api.tokens import token_create
+
+    write = token_create(actor=None, user=caseworker, scope="write").secret
+    response = Client().post("/api/v1/imports", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {write}")
+    assert (response.status_code, response.json()["error"]["code"]) == (status, code)
+    assert ImportJob.objects.count() == 0
