@@ -196,7 +196,12 @@ def import_job_confirm(*, actor: User, job: ImportJob, private_key: bytes | None
 
 
 def _report_json(report: ImportReport, limit: int = 2000) -> dict[str, Any]:
+    """The bad rows as stored in the job (in clear): row, record id, field, code and message, never
+    the offending value (a mistyped e-mail or birth date is still the person's)."""
     rows = [r.to_dict() for r in report.bad_rows]
+    for row in rows:
+        for problem in row["problems"]:
+            problem["value"] = ""
     return {"ok": report.ok, "n_rows": report.n_rows, "n_bad": len([r for r in report.bad_rows if r.row]),
             "rows": rows[:limit], "truncated": len(rows) > limit}
 
@@ -475,9 +480,7 @@ def cases_export(
         count = writer(records(), out)
         export = CaseExport.objects.create(organisation=organisation, exported_by=actor, purpose=purpose, format=fmt,
                                            row_count=count)
-        through = CaseExport.cases.through
-        through.objects.bulk_create([through(caseexport_id=export.pk, case_id=pk) for pk in exported],
-                                    batch_size=5000)
+        _insert(CaseExport.cases.through, ("caseexport_id", "case_id"), [(export.pk, pk) for pk in exported])
         audit_record(actor=actor, action=Action.EXPORT, organisation=organisation, target_type="export",
                      target_id=export.pk, details={"purpose": purpose, "format": fmt, "rows": count,
                                                    "disclosure": export.pk})
