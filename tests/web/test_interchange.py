@@ -303,3 +303,31 @@ def test_bad_import_requests_store_nothing(caseworker, body, status, code) -> No
     response = Client().post("/api/v1/imports", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {write}")
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
     assert ImportJob.objects.count() == 0
+
+
+def test_a_sheet_uploaded_on_the_page_is_mapped_saved_and_checked(caseworker, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from tests.web.research_support import run_worker
+
+    client = keyed_client(caseworker)
+    sheet = "Ref,Given name,Gender,Agreed\nX-1,Lan,Feminine,yes\n"
+    organisation = str(caseworker.memberships.get().organisation_id)
+    response = client.post(url("interchange:imports"), {
+        "file": SimpleUploadedFile("ours.csv", sheet.encode(), content_type="text/csv"), "format": "csv",
+        "organisation": organisation, "mapping": ""})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.state == "mapping"
+    with translation.override("en"):
+        page = client.get(url("interchange:job", job.pk)).content.decode()
+    assert 'id="mapping-form"' in page and "Given name" in page
+    assert '<option value="record_id">' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("interchange:job", job.pk), {"map": "1", "col_0": "record_id", "col_1": "prs_FirstName",
+                                                     "col_2": "prs_Gender", "col_3": "con_Consent",
+                                                     "mapping_name": "our sheet"})
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == "valid", job.report
+    assert ColumnMapping.objects.get(name="our sheet").mapping["columns"]["Given name"] == "prs_FirstName"
