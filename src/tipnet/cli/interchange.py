@@ -94,17 +94,8 @@ def import_command(file: Path, org: str, username: str | None, fmt: str, mapping
     )
 
     organisation = _organisation(org)
-    if username:
-        user = _user(username)
-    else:  # a dry run names nobody: it runs as the first caseworker found, and stores nothing but the job
-        from tipnet.web.accounts.models import Membership
-
-        member = Membership.objects.filter(organisation=organisation, role__in=CASE_ROLES, pending=False,
-                                           user__is_active=True).select_related("user").first()
-        if member is None:
-            raise InputError(f"{organisation.name} has no caseworker: name one with --user")
-        user = member.user
-    if organisation not in organisations_where(user, *CASE_ROLES):
+    user = _user(username) if username else None
+    if user is not None and organisation not in organisations_where(user, *CASE_ROLES):
         raise InputError(f"{user.username} is not a caseworker or case supervisor of {organisation.name}")
     column_mapping = None
     if mapping:
@@ -115,11 +106,25 @@ def import_command(file: Path, org: str, username: str | None, fmt: str, mapping
                 column_mapping = mapping_find(organisation=organisation, name_or_id=mapping)
         except (MappingError, InterchangeError, ValueError) as error:
             raise InputError(f"mapping {mapping!r}: {error}") from error
-    private_key = None if dry_run else _private_key(user, password_file)
+    if dry_run:  # validation only, in this process: no job, no audit row, nothing stored
+        from django.utils import timezone
+
+        from tipnet.core.standard.interchange import detect_format, parse_file
+
+        report = parse_file(data, detect_format(file.name, data) if fmt == "auto" else fmt, mapping=column_mapping,
+                            today=timezone.localdate())
+        if not report.ok:
+            click.echo("\n".join(report.summary().splitlines()[1:]))
+            n_bad = len([r for r in report.bad_rows if r.row])
+            click.echo(f"{report.n_rows} rows, {n_bad} with problems: nothing imported", err=True)
+            sys.exit(1)
+        click.echo(f"{report.n_rows} rows, all valid (dry run: nothing imported)")
+        return
+    assert user is not None
+    private_key = _private_key(user, password_file)
     try:
         job = import_file_now(actor=user, organisation=organisation, data=data, filename=file.name, fmt=fmt,
-                              mapping=column_mapping, private_key=private_key, dry_run=dry_run,
-                              progress=_progress)
+                              mapping=column_mapping, private_key=private_key, progress=_progress)
     except (InterchangeError, CaseError) as error:
         raise InputError(str(error)) from error
     if job.state == ImportJob.State.INVALID:
@@ -130,9 +135,6 @@ def import_command(file: Path, org: str, username: str | None, fmt: str, mapping
         sys.exit(1)
     if job.state == ImportJob.State.FAILED:
         raise click.ClickException(f"the import failed ({job.error}); nothing was imported")
-    if dry_run:
-        click.echo(f"{job.n_rows} rows, all valid (dry run: nothing imported)")
-        return
     click.echo(f"{job.n_rows} rows: {job.n_created} cases created, {job.n_skipped} already imported "
                f"(import {job.pk}, audited)")
 
