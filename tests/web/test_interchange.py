@@ -331,3 +331,16 @@ def test_a_sheet_uploaded_on_the_page_is_mapped_saved_and_checked(caseworker, dj
     job.refresh_from_db()
     assert job.state == "valid", job.report
     assert ColumnMapping.objects.get(name="our sheet").mapping["columns"]["Given name"] == "prs_FirstName"
+
+
+def test_a_job_left_running_by_a_dead_worker_fails_and_loses_its_secrets(caseworker) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    job = services.import_job_create(actor=caseworker, organisation=caseworker.memberships.get().organisation,
+                                     data=GOOD.encode(), filename="a.csv", enqueue=False)
+    ImportJob.objects.filter(pk=job.pk).update(state="running", started_at=timezone.now() - datetime.timedelta(hours=4))
+    assert signed_in_client(caseworker).get(url("interchange:job", job.pk)).status_code == 200
+    job.refresh_from_db()
+    assert job.state == "failed" and job.payload == b""

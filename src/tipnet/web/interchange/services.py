@@ -206,6 +206,18 @@ def _report_json(report: ImportReport, limit: int = 2000) -> dict[str, Any]:
             "rows": rows[:limit], "truncated": len(rows) > limit}
 
 
+STALE_AFTER = datetime.timedelta(hours=3)
+
+
+def import_jobs_fail_stale(*, now: datetime.datetime | None = None) -> int:
+    """Jobs left running by a worker that died (no end after STALE_AFTER: an import of 100,000 rows
+    takes minutes) are marked failed and their payload, secrets included, erased. Called when a job
+    page is opened and when the worker starts a job."""
+    now = now or timezone.now()
+    return ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        state=ImportJob.State.FAILED, payload=b"", finished_at=now, error="the worker stopped while running this import")
+
+
 def _finish(job_id: int, **fields: Any) -> None:
     ImportJob.objects.filter(pk=job_id).update(payload=b"", finished_at=timezone.now(), **fields)
 
@@ -213,6 +225,7 @@ def _finish(job_id: int, **fields: Any) -> None:
 def import_job_run(*, job_id: int, progress: Callable[[str, int, int], None] | None = None) -> ImportJob:
     """The worker's part: validate a queued job, or import a confirmed one. Outside a request; the
     progress is written by short updates; the payload is erased when the job ends."""
+    import_jobs_fail_stale()
     job = ImportJob.objects.select_related("organisation", "created_by", "confirmed_by").get(pk=job_id)
     if job.state not in (ImportJob.State.QUEUED, ImportJob.State.CONFIRMED):
         return job

@@ -118,6 +118,7 @@ def _sheet_columns(job: ImportJob) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 @staff_view(access_import_job)
 def job_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    services.import_jobs_fail_stale()
     job = access_import_job(user=request.user, job_id=job_id)  # type: ignore[arg-type]
     error = ""
     if request.method == "POST" and "confirm" in request.POST:
