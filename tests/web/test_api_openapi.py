@@ -29,7 +29,8 @@ def test_served_document_is_openapi_3(db) -> None:  # type: ignore[no-untyped-de
     document = response.json()
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) >= {"/api/v1/services", "/api/v1/services/{service_id}", "/api/v1/me",
-                                      "/api/v1/htcds/schema", "/api/v1/htcds/validate"}
+                                      "/api/v1/htcds/schema", "/api/v1/htcds/validate",
+                                      "/api/v1/imports", "/api/v1/imports/{job_id}"}
     assert {"/api/v1/cases", "/api/v1/cases/{case_id}", "/api/v1/referrals"} <= set(document["paths"])  # test_api_cases_fuzz.py
 
 

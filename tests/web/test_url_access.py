@@ -137,6 +137,13 @@ EXPECTED: dict[str, tuple[str, object]] = {
     **{f"api:{name}": ("POST", TOKEN_ONLY) for name in (
         "cases_create", "events_add", "tasks_add", "tasks_done", "consents_record", "consents_withdraw",
         "referrals_propose", "referrals_decide")},
+
+    "api:import_start": ("POST", TOKEN_ONLY),
+    "api:import_status": ("GET", TOKEN_ONLY),
+    # HTCDS import (case staff of the organisation) and export (its case supervisors only).
+    "interchange:imports": ("GET", CASES),
+    "interchange:job": ("GET", CASES),
+    "interchange:export": ("GET", frozenset({Role.CASE_SUPERVISOR})),
     "apitokens:tokens": ("GET", ALL - {Role.TRAINEE}),
     # The fixture's token belongs to someone else: only its owner may revoke it.
     "apitokens:revoke": ("POST", frozenset()),
@@ -235,6 +242,7 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
         "token": "not-a-real-token",
         "user_id": None,
         "run_id": run.pk,
+        "job_id": _import_job(organisations, staff),
         "record_id": record.pk,
         "report_id": submission.report.pk,
         "channel_slug": "web",
@@ -246,6 +254,13 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
             role=Role.CASEWORKER, pending=True,
         ).pk,
     }
+
+
+def _import_job(organisations, staff) -> int:  # type: ignore[no-untyped-def]
+    from tipnet.web.interchange.models import ImportJob
+
+    return ImportJob.objects.create(organisation=organisations["ngo"], created_by=staff[Role.CASEWORKER],
+                                    format="htcds_csv", state=ImportJob.State.INVALID).pk
 
 
 def _someone_elses_token(organisations) -> int:  # type: ignore[no-untyped-def]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tipnet.web.directory",
     "tipnet.web.training",
     "tipnet.web.api",
+    "tipnet.web.interchange",
 ]
 
 MIDDLEWARE = [

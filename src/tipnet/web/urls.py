@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("staff/research/", include("tipnet.web.research.urls")),
     path("staff/screening/", include("tipnet.web.screening.urls")),
     path("staff/cases/", include("tipnet.web.cases.urls")),
+    path("staff/interchange/", include("tipnet.web.interchange.urls")),
     path("staff/training/", include("tipnet.web.training.urls")),
     path("staff/tokens/", include("tipnet.web.api.urls")),
     path("", include("tipnet.web.report.urls")),

@@ -51,6 +51,7 @@ class Action:
     RECORD_READ = "record.read"
     EXPORT = "export"
     DISCLOSURE = "disclosure"
+    CASES_IMPORTED = "cases.imported"
     BREACH_REPORTED = "breach.reported"
     AUDIT_VIEWED = "audit.viewed"
     ESTIMATE_RUN = "estimate.run"

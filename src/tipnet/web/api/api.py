@@ -39,6 +39,7 @@ from tipnet.web.api.tokens import token_authenticate
 from tipnet.web.directory.forms import SEARCH_PARAMETERS, SearchForm, unknown_parameters
 from tipnet.web.directory.selectors import SearchFilters, search_outcome, service_public
 from tipnet.web.directory.views import plain_text, service_json
+from tipnet.web.interchange.api import router as imports_router
 
 VERSION = "1.0.0"
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
@@ -196,6 +197,8 @@ def me(request: HttpRequest) -> Any:
 
 
 api.add_router("", cases_router, auth=TokenAuth())  # cases, consents, referrals (cases_api.py)
+
+api.add_router("/imports", imports_router, auth=TokenAuth())  # HTCDS imports (tipnet.web.interchange)
 
 
 def openapi_document() -> dict[str, Any]:

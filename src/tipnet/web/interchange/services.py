@@ -1,0 +1,500 @@
+"""Import and export of cases as HTCDS: the one service behind the page, the API and the CLI.
+
+Import, in two steps, neither inside a request:
+
+1. ``import_job_create`` stores the file (encrypted under the server's key, see models.py) and
+   queues its validation; the worker reads, maps and validates every row (``import_job_run``).
+   A file with any bad row ends ``invalid`` with the report by row and field; nothing is stored.
+2. ``import_job_confirm`` by a key holder of the organisation (the page, or the CLI with the
+   user's password) adds the two keyed secrets and queues the import itself: one transaction for
+   the whole file, cases sealed to the organisation's key as on the intake page, blind-index
+   tokens for the duplicate warning, the keyed identity of each row, one audit row.
+
+Rows already imported (same keyed identity) are skipped, so a file imported twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.db import connection as db_connection
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tipnet.core import crypto
+from tipnet.core.blindindex import blind_index_secret, blind_tokens
+from tipnet.core.standard import interchange as ix
+from tipnet.core.standard.readers import ImportReport
+from tipnet.web.accounts import orgkeys
+from tipnet.web.accounts.audit import Action, audit_record
+from tipnet.web.accounts.models import Organisation, User
+from tipnet.web.cases.duplicates import person_keys
+from tipnet.web.cases.models import Case, CaseEvent, CaseToken, Consent
+from tipnet.web.cases.sealing import ContentError, content_open, content_seal
+from tipnet.web.cases.services import CaseLocked, case_locked_message
+from tipnet.web.interchange.access import export_organisations, import_organisations
+from tipnet.web.interchange.models import CaseExport, ColumnMapping, ImportedRecord, ImportJob
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+BATCH = 1000
+_RECORD_KEY_CONTEXT = b"tipnet import record key v1"
+
+
+class InterchangeError(Exception):
+    """A refused import or export; the message is translated and says what to do. Nothing changed."""
+
+
+# ------------------------------------------------------------------------------------ secrets
+
+
+def record_key_secret(org_private: bytes) -> bytes:
+    """The organisation's secret for the keyed identity of imported rows (only key holders have it)."""
+    return hashlib.blake2b(_RECORD_KEY_CONTEXT, key=org_private[:64], digest_size=32).digest()
+
+
+def _server_key(job_id: int) -> bytes:
+    return hashlib.blake2b(f"tipnet import job {job_id}".encode(), key=settings.SECRET_KEY.encode()[:64],
+                           digest_size=32).digest()
+
+
+def _payload_write(job: ImportJob, content: dict[str, Any]) -> None:
+    job.payload = crypto.secret_encrypt(_server_key(job.pk), json.dumps(content).encode())
+
+
+def _payload_read(job: ImportJob) -> dict[str, Any]:
+    if not job.payload:
+        return {}
+    return dict(json.loads(crypto.secret_decrypt(_server_key(job.pk), bytes(job.payload))))
+
+
+def _org_private(*, actor: User, private_key: bytes | None, organisation: Organisation) -> bytes:
+    org_private = orgkeys.organisation_private_key(user=actor, private_key=private_key, organisation=organisation)
+    if org_private is None:
+        raise CaseLocked(case_locked_message())
+    return org_private
+
+
+# ------------------------------------------------------------------------------------ mappings
+
+
+def mapping_save(*, actor: User, organisation: Organisation, name: str, mapping: ix.ColumnMapping) -> ColumnMapping:
+    if organisation not in import_organisations(user=actor):
+        raise InterchangeError(_("You cannot import cases in this organisation."))
+    name = name.strip()[:100]
+    if not name:
+        raise InterchangeError(_("Give the mapping a name."))
+    row, _created = ColumnMapping.objects.update_or_create(
+        organisation=organisation, name=name, defaults={"mapping": mapping.to_dict(), "created_by": actor})
+    return row
+
+
+def mapping_find(*, organisation: Organisation, name_or_id: str) -> ix.ColumnMapping:
+    query = ColumnMapping.objects.filter(organisation=organisation)
+    row = (query.filter(pk=int(name_or_id)).first() if name_or_id.isdigit() else None) or \
+        query.filter(name=name_or_id).first()
+    if row is None:
+        raise InterchangeError(_("No saved mapping of this organisation has this name."))
+    return ix.ColumnMapping.from_dict(row.mapping)
+
+
+# -------------------------------------------------------------------------------------- import
+
+
+def import_job_create(
+    *, actor: User, organisation: Organisation, data: bytes, filename: str, fmt: str = "auto",
+    mapping: ix.ColumnMapping | None = None, via: str = "page", enqueue: bool = True,
+) -> ImportJob:
+    """Store the file and queue its validation (the worker). Refused at once, storing nothing, for
+    someone who cannot import here, a file too big or empty, or an unknown format."""
+    if organisation not in import_organisations(user=actor):
+        raise InterchangeError(_("You cannot import cases in this organisation."))
+    if not data:
+        raise InterchangeError(_("The file is empty."))
+    if len(data) > MAX_FILE_BYTES:
+        raise InterchangeError(_("The file is larger than %(mb)s MB. Split it, or use the command line.") % {
+            "mb": MAX_FILE_BYTES // (1024 * 1024)})
+    if fmt == "auto":
+        fmt = ix.detect_format(filename, data)
+    if fmt not in ix.FORMATS:
+        raise InterchangeError(_("Unknown format."))
+    # On the page a sheet of any columns is mapped first (the job page shows its columns).
+    needs_mapping = via == "page" and fmt in ("csv", "xlsx") and mapping is None
+    with transaction.atomic():
+        job = ImportJob.objects.create(organisation=organisation, created_by=actor, filename=filename[:200], format=fmt,
+                                       mapping=mapping.to_dict() if mapping else None, via=via,
+                                       state=ImportJob.State.MAPPING if needs_mapping else ImportJob.State.QUEUED)
+        _payload_write(job, {"data": base64.b64encode(data).decode()})
+        job.save(update_fields=["payload"])
+        audit_record(actor=actor, action=Action.CASES_IMPORTED, organisation=organisation, target_type="import",
+                     target_id=job.pk, details={"step": "uploaded", "format": fmt, "via": via})
+        if enqueue and not needs_mapping:
+            _enqueue(job.pk)
+    return job
+
+
+def import_job_map(*, actor: User, job: ImportJob, mapping: ix.ColumnMapping, name: str = "") -> ImportJob:
+    """Give a sheet's columns their HTCDS fields (saved under ``name`` for next time, if given) and
+    queue the check."""
+    if job.organisation not in import_organisations(user=actor):
+        raise InterchangeError(_("You cannot import cases in this organisation."))
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != ImportJob.State.MAPPING:
+            raise InterchangeError(_("This import cannot be changed any more: it is %(state)s.") % {
+                "state": locked.get_state_display()})
+        if name.strip():
+            mapping_save(actor=actor, organisation=locked.organisation, name=name, mapping=mapping)
+        locked.mapping = mapping.to_dict()
+        locked.state = ImportJob.State.QUEUED
+        locked.save(update_fields=["mapping", "state"])
+        _enqueue(locked.pk)
+    return locked
+
+
+def _enqueue(job_id: int) -> None:
+    from tipnet.web.interchange.tasks import import_job_task
+
+    transaction.on_commit(lambda: import_job_task.enqueue(job_id))
+
+
+def import_job_confirm(*, actor: User, job: ImportJob, private_key: bytes | None, enqueue: bool = True) -> ImportJob:
+    """A key holder starts the import of a validated file: the keyed secrets are derived from the
+    organisation's key in this request and handed to the worker with the file."""
+    if job.organisation not in import_organisations(user=actor):
+        raise InterchangeError(_("You cannot import cases in this organisation."))
+    if orgkeys.organisation_key_ensure(organisation=job.organisation) is None:
+        raise CaseLocked(_("Nothing can be saved yet: nobody in your organisation has an encryption key. "
+                           "Ask your organisation's admin."))
+    org_private = _org_private(actor=actor, private_key=private_key, organisation=job.organisation)
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != ImportJob.State.VALID:
+            raise InterchangeError(_("This import cannot be started: it is %(state)s.") % {
+                "state": locked.get_state_display()})
+        payload = _payload_read(locked)
+        payload["record_secret"] = base64.b64encode(record_key_secret(org_private)).decode()
+        payload["blind_secret"] = base64.b64encode(blind_index_secret(org_private)).decode()
+        _payload_write(locked, payload)
+        locked.state = ImportJob.State.CONFIRMED
+        locked.confirmed_by = actor
+        locked.save(update_fields=["payload", "state", "confirmed_by"])
+        audit_record(actor=actor, action=Action.CASES_IMPORTED, organisation=locked.organisation, target_type="import",
+                     target_id=locked.pk, details={"step": "confirmed"})
+        if enqueue:
+            _enqueue(locked.pk)
+    return locked
+
+
+def _report_json(report: ImportReport, limit: int = 2000) -> dict[str, Any]:
+    """The bad rows as stored in the job (in clear): row, record id, field, code and message, never
+    the offending value (a mistyped e-mail or birth date is still the person's)."""
+    rows = [r.to_dict() for r in report.bad_rows]
+    for row in rows:
+        for problem in row["problems"]:
+            problem["value"] = ""
+    return {"ok": report.ok, "n_rows": report.n_rows, "n_bad": len([r for r in report.bad_rows if r.row]),
+            "rows": rows[:limit], "truncated": len(rows) > limit}
+
+
+STALE_AFTER = datetime.timedelta(hours=3)
+
+
+def import_jobs_fail_stale(*, now: datetime.datetime | None = None) -> int:
+    """Jobs left running by a worker that died (no end after STALE_AFTER: an import of 100,000 rows
+    takes minutes) are marked failed and their payload, secrets included, erased. Called when a job
+    page is opened and when the worker starts a job."""
+    now = now or timezone.now()
+    return ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        state=ImportJob.State.FAILED, payload=b"", finished_at=now, error="the worker stopped while running this import")
+
+
+def _finish(job_id: int, **fields: Any) -> None:
+    ImportJob.objects.filter(pk=job_id).update(payload=b"", finished_at=timezone.now(), **fields)
+
+
+def import_job_run(*, job_id: int, progress: Callable[[str, int, int], None] | None = None) -> ImportJob:
+    """The worker's part: validate a queued job, or import a confirmed one. Outside a request; the
+    progress is written by short updates; the payload is erased when the job ends."""
+    import_jobs_fail_stale()
+    job = ImportJob.objects.select_related("organisation", "created_by", "confirmed_by").get(pk=job_id)
+    if job.state not in (ImportJob.State.QUEUED, ImportJob.State.CONFIRMED):
+        return job
+    importing = job.state == ImportJob.State.CONFIRMED
+    ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.RUNNING, started_at=timezone.now(),
+                                               progress_done=0)
+    try:
+        payload = _payload_read(job)
+        if importing:
+            stored: list[list[Any]] = payload["records"]
+            report = ImportReport(n_rows=len(stored), records=tuple(r for _s, r in stored),
+                                  source_ids=tuple(s for s, _r in stored))
+            created, skipped = _import_records(
+                job=job, report=report, record_secret=base64.b64decode(payload["record_secret"]),
+                blind_secret=base64.b64decode(payload["blind_secret"]), progress=progress)
+            _finish(job_id, state=ImportJob.State.DONE, n_rows=report.n_rows, n_created=created, n_skipped=skipped,
+                    progress_done=report.n_rows)
+            return ImportJob.objects.get(pk=job_id)
+        data = base64.b64decode(payload["data"])
+        mapping = ix.ColumnMapping.from_dict(job.mapping) if job.mapping else None
+
+        def validated(done: int, total: int) -> None:
+            ImportJob.objects.filter(pk=job_id).update(progress_done=done, n_rows=total)
+            if progress:
+                progress("validate", done, total)
+
+        report = ix.parse_file(data, job.format, mapping=mapping, today=timezone.localdate(), progress=validated)
+        if not report.ok:
+            _finish(job_id, state=ImportJob.State.INVALID, n_rows=report.n_rows, report=_report_json(report))
+            return ImportJob.objects.get(pk=job_id)
+        if not importing:
+            # The validated records replace the file, so the import does not read and check it again.
+            pairs = [[sid, rec] for sid, rec in zip(report.source_ids, report.records, strict=True)]
+            _payload_write(job, {"records": pairs})
+            ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.VALID, n_rows=report.n_rows,
+                                                       report=_report_json(report), progress_done=report.n_rows,
+                                                       payload=job.payload)
+            return ImportJob.objects.get(pk=job_id)
+    except Exception as error:
+        logger.exception("import job %s failed", job_id)
+        _finish(job_id, state=ImportJob.State.FAILED, error=f"{type(error).__name__}"[:200])
+    return ImportJob.objects.get(pk=job_id)
+
+
+def _next_number(organisation: Organisation, year: int) -> int:
+    prefix = f"C-{year}-"
+    last = (Case.objects.filter(organisation=organisation, reference__startswith=prefix)
+            .order_by("-reference").values_list("reference", flat=True).first())
+    return int(last[len(prefix):]) + 1 if last else 1
+
+
+def _import_records(
+    *, job: ImportJob, report: ImportReport, record_secret: bytes, blind_secret: bytes,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[int, int]:
+    """Write every new record as a case of the job's organisation, in one transaction.
+
+    Sealing as on the intake page (``crypto.record_seal``'s scheme), with one difference for speed:
+    the cases of one batch (``BATCH``) share a random record key, sealed once to the organisation's
+    public key, each case under its own random nonce. A record key is reachable only through the
+    organisation's private key, which opens every case anyway; the intake entries of the timeline
+    share one sealed empty text. On PostgreSQL the rows that need no id back go in with COPY."""
+    organisation = job.organisation
+    actor = job.confirmed_by or job.created_by
+    public_key = orgkeys.organisation_public_key(organisation=organisation)
+    if public_key is None:
+        raise CaseLocked(case_locked_message())
+    keys = [ix.record_key(record_secret, source_id=sid, record=rec)
+            for sid, rec in zip(report.source_ids, report.records, strict=True)]
+    today = timezone.localdate()
+    total = len(keys)
+    intake_key, intake_text = content_seal(public_key=public_key, content={"text": ""})
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        known: set[str] = set()
+        for start in range(0, total, 5000):
+            known.update(ImportedRecord.objects.filter(organisation=organisation, key__in=keys[start:start + 5000])
+                         .values_list("key", flat=True))
+        number = _next_number(organisation, today.year)
+        created = 0
+        seen: set[str] = set()
+        batch: list[tuple[str, dict[str, Any]]] = []
+
+        def flush() -> None:
+            nonlocal number, created
+            record_key = crypto.new_key()
+            sealed_key = crypto.seal(public_key, record_key)
+            cases, contents = [], []
+            for _key, record in batch:
+                content, status = ix.htcds_to_case(record)
+                case = Case(organisation=organisation, owner=actor, opened_on=today, status=status,
+                            reference=f"C-{today.year}-{number:06d}",
+                            closed_on=today if status in ("closed", "closed_referred") else None)
+                number += 1
+                case.sealed_key = sealed_key
+                case.ciphertext = crypto.secret_encrypt(
+                    record_key, json.dumps(content, ensure_ascii=False, sort_keys=True).encode())
+                cases.append(case)
+                contents.append(content)
+            now = timezone.now()
+            _insert_cases(cases, now)
+            events, consents, tokens, records = [], [], [], []
+            for (key, _record), case, content in zip(batch, cases, contents, strict=True):
+                events.append((case.pk, CaseEvent.Kind.INTAKE, today, actor.pk, now, intake_key, intake_text))
+                consents.append((case.pk, Consent.Purpose.INTERVIEW, today, actor.pk, now))
+                tokens.extend((case.pk, t) for t in sorted(blind_tokens(secret=blind_secret, person=person_keys(content))))
+                records.append((organisation.pk, key, case.pk, job.pk))
+            _insert(CaseEvent, ("case_id", "kind", "occurred_on", "created_by_id", "created_at", "sealed_key",
+                                "ciphertext"), events)
+            _insert(Consent, ("case_id", "purpose", "given_on", "recorded_by_id", "created_at"), consents)
+            _insert(CaseToken, ("case_id", "token"), tokens)
+            _insert(ImportedRecord, ("organisation_id", "key", "case_id", "job_id"), records)
+            created += len(batch)
+            batch.clear()
+
+        for index, (key, record) in enumerate(zip(keys, report.records, strict=True), start=1):
+            if key not in known and key not in seen:
+                seen.add(key)
+                batch.append((key, record))
+            if len(batch) >= BATCH:
+                flush()
+            if index % BATCH == 0:
+                _progress_outside(job.pk, index)
+                if progress:
+                    progress("import", index, total)
+        if batch:
+            flush()
+        audit_record(actor=actor, action=Action.CASES_IMPORTED, organisation=organisation, target_type="import",
+                     target_id=job.pk, details={"step": "imported", "rows": total, "created": created,
+                                                "skipped": total - created, "format": job.format})
+    return created, total - created
+
+
+def _insert_cases(cases: list[Case], now: datetime.datetime) -> None:
+    """Cases with their ids: ids drawn from the sequence and COPY on PostgreSQL (a 1,000-row INSERT
+    of sealed bytes costs more to build and parse than to store), ``bulk_create`` elsewhere."""
+    if db_connection.vendor != "postgresql":
+        Case.objects.bulk_create(cases, batch_size=BATCH)
+        return
+    table = Case._meta.db_table
+    with db_connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [table, len(cases)])
+        ids = [row[0] for row in cursor.fetchall()]
+    for case, pk in zip(cases, ids, strict=True):
+        case.pk = pk
+        case.created_at = case.updated_at = now
+    _insert(Case, ("id", "organisation_id", "reference", "status", "opened_on", "closed_on", "owner_id",
+                   "created_at", "updated_at", "version", "sealed_key", "ciphertext"),
+            [(c.pk, c.organisation_id, c.reference, c.status, c.opened_on, c.closed_on, c.owner_id, now, now,
+              c.version, c.sealed_key, c.ciphertext) for c in cases])
+
+
+def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert plain rows: COPY on PostgreSQL, ``bulk_create`` elsewhere (same rows, same checks)."""
+    if not rows:
+        return
+    if db_connection.vendor == "postgresql":
+        table = model._meta.db_table
+        with db_connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH)
+
+
+def _progress_outside(job_id: int, done: int) -> None:
+    """Progress from inside the import's transaction: written on a connection of its own so the
+    page sees it before the transaction commits (skipped on SQLite, which allows one writer)."""
+    if db_connection.vendor != "postgresql":
+        return
+    from django.db import connections
+
+    alias = "interchange_progress"
+    if alias not in connections.settings:
+        connections.settings[alias] = {**connections.settings["default"]}
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"UPDATE {ImportJob._meta.db_table} SET progress_done = %s WHERE id = %s", [done, job_id])
+    except Exception:  # noqa: BLE001 - progress is a courtesy; the import must not fail for it
+        logger.warning("import progress not written", exc_info=True)
+
+
+def import_file_now(
+    *, actor: User, organisation: Organisation, data: bytes, filename: str, fmt: str, private_key: bytes | None,
+    mapping: ix.ColumnMapping | None = None, dry_run: bool = False, via: str = "cli",
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportJob:
+    """The whole import at once, in this process (the command line): validate, then, unless
+    ``dry_run`` or a row is bad, import. Same job rows, audit and rules as the page."""
+    job = import_job_create(actor=actor, organisation=organisation, data=data, filename=filename, fmt=fmt,
+                            mapping=mapping, via=via, enqueue=False)
+    job = import_job_run(job_id=job.pk, progress=progress)
+    if dry_run or job.state != ImportJob.State.VALID:
+        if dry_run and job.state == ImportJob.State.VALID:
+            _finish(job.pk, state=ImportJob.State.DONE)
+            job.refresh_from_db()
+        return job
+    job = import_job_confirm(actor=actor, job=job, private_key=private_key, enqueue=False)
+    return import_job_run(job_id=job.pk, progress=progress)
+
+
+def report_lines(job: ImportJob) -> list[str]:
+    lines = []
+    for row in job.report.get("rows", []):
+        where = f"row {row['row']}" if row["row"] else "file"
+        for problem in row["problems"]:
+            lines.append(f"{where}: {problem['field'] or '-'}: {problem['code']}: {problem['message']}")
+    if job.report.get("truncated"):
+        lines.append("(more rows with problems not shown)")
+    return lines
+
+
+# -------------------------------------------------------------------------------------- export
+
+
+def _export_cases(organisation: Organisation, purpose: str) -> Iterable[Case]:
+    cases = Case.objects.filter(organisation=organisation)
+    if purpose == CaseExport.Purpose.RESEARCH:
+        consented = Consent.objects.filter(case__organisation=organisation, purpose=Consent.Purpose.RESEARCH,
+                                           withdrawn_on__isnull=True).values("case_id")
+        cases = cases.filter(pk__in=consented)
+    return cases.order_by("pk")
+
+
+def cases_export(
+    *, actor: User, organisation: Organisation, purpose: str, fmt: str, out: TextIO, private_key: bytes | None,
+) -> CaseExport:
+    """Write the organisation's cases as HTCDS CSV or JSON into ``out``; record the export (the
+    cases it carried and its row count) and audit it.
+
+    ``own``: every case of the organisation, for its own use (its archive, a system of its own).
+    The person consented to the record at intake and the data stays with the organisation that
+    holds it, so no further consent is asked (DESIGN.md: consent before data is *shared*; sharing
+    with another organisation goes through referrals, which need the referral consent).
+    ``research``: only cases whose research consent holds today, de-identified (no names, birth
+    date, contact, address, free text; the record id is a row number, not the case reference)."""
+    if organisation not in export_organisations(user=actor):
+        raise InterchangeError(_("Only a case supervisor of the organisation can export its cases."))
+    if purpose not in CaseExport.Purpose.values:
+        raise InterchangeError(_("Choose the purpose of the export."))
+    if fmt not in ("csv", "json"):
+        raise InterchangeError(_("Choose CSV or JSON."))
+    org_private = _org_private(actor=actor, private_key=private_key, organisation=organisation)
+    research = purpose == CaseExport.Purpose.RESEARCH
+    consented = set(Consent.objects.filter(case__organisation=organisation, purpose=Consent.Purpose.INTERVIEW,
+                                           withdrawn_on__isnull=True).values_list("case_id", flat=True))
+    exported: list[int] = []
+
+    def records() -> Iterator[tuple[str, dict[str, Any]]]:
+        for case in _export_cases(organisation, purpose).iterator(chunk_size=2000):
+            try:
+                content = content_open(private_key=org_private, sealed_key=bytes(case.sealed_key),
+                                       ciphertext=bytes(case.ciphertext))
+            except ContentError:
+                continue  # a damaged case is left out, never exported half-read
+            record = ix.case_to_htcds(content, status=case.status, consent=case.pk in consented,
+                                      drop=ix.IDENTIFYING if research else ())
+            exported.append(case.pk)
+            yield (str(len(exported)) if research else case.reference), record
+
+    writer = ix.write_records_csv if fmt == "csv" else ix.write_records_json
+    with transaction.atomic():
+        count = writer(records(), out)
+        export = CaseExport.objects.create(organisation=organisation, exported_by=actor, purpose=purpose, format=fmt,
+                                           row_count=count)
+        _insert(CaseExport.cases.through, ("caseexport_id", "case_id"), [(export.pk, pk) for pk in exported])
+        audit_record(actor=actor, action=Action.EXPORT, organisation=organisation, target_type="export",
+                     target_id=export.pk, details={"purpose": purpose, "format": fmt, "rows": count,
+                                                   "disclosure": export.pk})
+    return export

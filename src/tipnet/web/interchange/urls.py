@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tipnet.web.interchange import views
+
+app_name = "interchange"
+
+urlpatterns = [
+    path("", views.imports_view, name="imports"),
+    path("<int:job_id>/", views.job_view, name="job"),
+    path("export/", views.export_view, name="export"),
+]

@@ -1,0 +1,173 @@
+"""Import and export pages. Thin: forms here, every write in services.py (audited), access in access.py.
+
+Import: choose a file (and a saved mapping) -> the worker checks every row -> the job page shows the
+report by row and field, or, for a sheet, its columns to map (saved for next time) -> a key holder
+confirms -> the worker imports. Export: a case supervisor picks the purpose and the format.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from tipnet.core.standard import HTCDS
+from tipnet.core.standard import interchange as ix
+from tipnet.web.accounts.access import staff_view
+from tipnet.web.accounts.keys import current_private_key
+from tipnet.web.cases.services import CaseError
+from tipnet.web.interchange import services
+from tipnet.web.interchange.access import (
+    access_exports,
+    access_import_job,
+    access_imports,
+    export_organisations,
+    import_organisations,
+)
+from tipnet.web.interchange.models import CaseExport, ColumnMapping, ImportJob
+
+PAGE_MAX_BYTES = 10 * 1024 * 1024
+FORMAT_LABELS = (
+    ("auto", gettext_lazy("Recognise from the file")),
+    ("htcds_csv", gettext_lazy("HTCDS CSV")),
+    ("htcds_json", gettext_lazy("HTCDS JSON")),
+    ("kobo_csv", gettext_lazy("KoboToolbox or ODK export (CSV)")),
+    ("kobo_json", gettext_lazy("KoboToolbox or ODK export (JSON)")),
+    ("csv", gettext_lazy("Another CSV sheet (map its columns)")),
+    ("xlsx", gettext_lazy("Excel sheet (.xlsx; map its columns)")),
+)
+
+
+class ImportForm(forms.Form):
+    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"))
+    file = forms.FileField(label=gettext_lazy("File"))
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=FORMAT_LABELS, initial="auto")
+    mapping = forms.ChoiceField(label=gettext_lazy("Saved column mapping"), required=False)
+
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        organisations = import_organisations(user=user)  # type: ignore[arg-type]
+        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        mappings = ColumnMapping.objects.filter(organisation__in=organisations).select_related("organisation")
+        self.fields["mapping"].choices = [("", _("None"))] + [
+            (str(m.pk), f"{m.name} ({m.organisation.name})") for m in mappings]
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > PAGE_MAX_BYTES:
+            raise forms.ValidationError(_(
+                "This page takes files up to 10 MB. Split the file, or use `tipnet import` on the command line."))
+        return upload
+
+
+class ExportForm(forms.Form):
+    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"))
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=CaseExport.Purpose.choices,
+                                widget=forms.RadioSelect, initial=CaseExport.Purpose.OWN)
+    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=(("csv", "CSV"), ("json", "JSON")), initial="csv")
+
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in export_organisations(user=user)]  # type: ignore[arg-type]
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_imports)
+def imports_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ImportForm(request.POST or None, request.FILES or None, user=user)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        organisation = next(o for o in import_organisations(user=user) if str(o.pk) == form.cleaned_data["organisation"])  # type: ignore[arg-type]
+        mapping = None
+        if form.cleaned_data["mapping"]:
+            row = ColumnMapping.objects.filter(pk=int(form.cleaned_data["mapping"]), organisation=organisation).first()
+            mapping = ix.ColumnMapping.from_dict(row.mapping) if row else None
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(actor=user, organisation=organisation, data=upload.read(),  # type: ignore[arg-type]
+                                             filename=upload.name or "", fmt=form.cleaned_data["format"],
+                                             mapping=mapping)
+        except services.InterchangeError as refused:
+            error = str(refused)
+        else:
+            return redirect("interchange:job", job.pk)
+    jobs = ImportJob.objects.filter(organisation__in=import_organisations(user=user)).select_related(  # type: ignore[arg-type]
+        "organisation", "created_by")[:20]
+    return render(request, "interchange/imports.html", {
+        "form": form, "error": error, "jobs": jobs, "may_export": bool(export_organisations(user=user))})  # type: ignore[arg-type]
+
+
+def _sheet_columns(job: ImportJob) -> list[tuple[str, str]]:
+    """(column, suggested field) of a sheet job without a mapping, for the mapping form."""
+    if job.state != ImportJob.State.MAPPING or not job.payload:
+        return []
+    data = base64.b64decode(services._payload_read(job)["data"])
+    header = ix.sheet_header(data, job.format)
+    suggestion = ix.suggest_mapping(header)
+    return [(column, suggestion.columns.get(column, "")) for column in header]
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_import_job)
+def job_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    services.import_jobs_fail_stale()
+    job = access_import_job(user=request.user, job_id=job_id)  # type: ignore[arg-type]
+    error = ""
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            services.import_job_confirm(actor=request.user, job=job, private_key=current_private_key(request))  # type: ignore[arg-type]
+        except (services.InterchangeError, CaseError) as refused:
+            error = str(refused)
+        else:
+            return redirect("interchange:job", job.pk)
+    elif request.method == "POST" and "map" in request.POST:
+        columns = {column: request.POST.get(f"col_{index}", "") for index, (column, _s) in enumerate(_sheet_columns(job))}
+        try:
+            mapping = ix.ColumnMapping(columns=columns, ignore_other=True)
+            services.import_job_map(actor=request.user, job=job, mapping=mapping,  # type: ignore[arg-type]
+                                    name=request.POST.get("mapping_name", ""))
+        except (ix.MappingError, services.InterchangeError) as refused:
+            error = str(refused)
+        else:
+            return redirect("interchange:job", job.pk)
+    columns = _sheet_columns(job)
+    response = render(request, "interchange/job.html", {
+        "job": job, "error": error, "rows": job.report.get("rows", []), "columns": columns,
+        "fields": [ix.ID_COLUMN, *HTCDS.names], "refresh": job.active,
+    }, status=400 if error else 200)
+    if job.active:
+        response["Refresh"] = "3"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_exports)
+def export_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ExportForm(request.POST or None, user=user)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        organisation = next(o for o in export_organisations(user=user) if str(o.pk) == form.cleaned_data["organisation"])  # type: ignore[arg-type]
+        fmt = form.cleaned_data["format"]
+        out = io.StringIO()
+        try:
+            services.cases_export(actor=user, organisation=organisation, purpose=form.cleaned_data["purpose"],  # type: ignore[arg-type]
+                                  fmt=fmt, out=out, private_key=current_private_key(request))
+        except (services.InterchangeError, CaseError) as refused:
+            error = str(refused)
+        else:
+            response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8" if fmt == "csv"
+                                    else "application/json; charset=utf-8")
+            name = f"htcds-{form.cleaned_data['purpose']}-{timezone.localdate():%Y%m%d}.{fmt}"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "interchange/export.html", {"form": form, "error": error}, status=400 if error else 200)
