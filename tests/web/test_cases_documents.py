@@ -13,22 +13,56 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import translation
 from PIL import Image
 
 from tests.web.cases_support import (
+    NAME,
     caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
-    open_case,
+    intake_content,
     unlocked,
 )
-from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
+from tests.web.conftest import make_staff, signed_in_client, url
 from tests.web.test_report_line import _database_text
-from tipnet.web.accounts.models import AuditEvent
+from tipnet.web.accounts import keys
+from tipnet.web.accounts.models import AuditEvent, User
 from tipnet.web.accounts.roles import Role
+from tipnet.web.cases import services
 from tipnet.web.cases.models import Case, CaseDocument
 
 MARK = "PASSPORT-B7731942-Thuong"
 TITLE = "Passport copy of Thuong, issued in Vinh"
+
+
+_KEYS: dict[bytes, bytes] = {}
+
+
+def key_of(user: User) -> bytes:
+    """The user's private key, unlocked once per keyring (Argon2id is slow on purpose)."""
+    public = keys.public_key_of(user)
+    if public is None or bytes(public) not in _KEYS:
+        private = unlocked(user)
+        public = keys.public_key_of(user)
+        assert public is not None
+        _KEYS[bytes(public)] = private
+    return _KEYS[bytes(public)]
+
+
+def client_of(user: User) -> Client:
+    """``keyed_client`` without a second Argon2id run for a keyring already unlocked here."""
+    client = signed_in_client(user)
+    session = client.session
+    session[keys.SESSION_FIELD], client.cookies[keys.COOKIE] = keys.split_private_key(key_of(user))
+    session.save()
+    return client
+
+
+def case_of(user: User, *, name: str = NAME, birth: str = "1999-04-03", consents: set[str] | None = None) -> Case:
+    """``open_case`` with the cached key."""
+    return services.case_open(actor=user, organisation=user.memberships.get().organisation,
+                              content=intake_content(name, birth),
+                              consents=consents or {"interview", "purpose_told", "police"}, private_key=key_of(user))
 
 
 def document_row(case: Case, section: str = "other") -> CaseDocument:
@@ -57,8 +91,8 @@ def upload(client, case: Case, *, data: bytes, name: str = "scan.pdf", section: 
 
 
 def test_a_pdf_is_sealed_downloaded_whole_and_every_download_is_audited(caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    client = keyed_client(caseworker)
+    case = case_of(caseworker)
+    client = client_of(caseworker)
     response = upload(client, case, data=pdf_bytes())
     assert response.status_code == 302 and response["Location"].endswith("#documents")
     document = CaseDocument.objects.get()
@@ -81,8 +115,8 @@ def test_a_pdf_is_sealed_downloaded_whole_and_every_download_is_audited(casework
 
 
 def test_an_image_is_re_encoded_without_its_metadata(caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    client = keyed_client(caseworker)
+    case = case_of(caseworker)
+    client = client_of(caseworker)
     original = png_bytes()
     assert b"CameraMakerSecret" in original
     assert upload(client, case, data=original, name="photo.png", section="other", title="Contract, page 1").status_code == 302
@@ -95,8 +129,8 @@ def test_an_image_is_re_encoded_without_its_metadata(caseworker) -> None:  # typ
 
 
 def test_bad_files_and_bad_input_are_refused_and_nothing_is_stored(caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    client = keyed_client(caseworker)
+    case = case_of(caseworker)
+    client = client_of(caseworker)
     audit_before = AuditEvent.objects.count()
     cases = [
         ({"data": b"MZ\x90\x00 a windows program"}, "Only photos or scans"),
@@ -117,8 +151,8 @@ def test_bad_files_and_bad_input_are_refused_and_nothing_is_stored(caseworker) -
 
 
 def test_a_request_too_large_to_read_is_refused_with_a_message(caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    client = keyed_client(caseworker)
+    case = case_of(caseworker)
+    client = client_of(caseworker)
     big = b"%PDF-1.4\n" + b"0" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 10)
     with translation.override("en"):
         response = upload(client, case, data=big)
@@ -128,16 +162,16 @@ def test_a_request_too_large_to_read_is_refused_with_a_message(caseworker) -> No
 
 def test_health_documents_follow_the_health_section_rule(caseworker, organisations, staff) -> None:  # type: ignore[no-untyped-def]
     colleague = make_staff("colleague_docs", organisations["ngo"], Role.CASEWORKER)
-    unlocked(colleague)
+    key_of(colleague)
     supervisor = staff[Role.CASE_SUPERVISOR]
-    unlocked(supervisor)
-    case = open_case(caseworker)
-    owner = keyed_client(caseworker)
+    key_of(supervisor)
+    case = case_of(caseworker)
+    owner = client_of(caseworker)
     assert upload(owner, case, data=pdf_bytes("MEDICAL-NOTE"), section="health", title="Hospital note").status_code == 302
     assert upload(owner, case, data=pdf_bytes(), section="identity").status_code == 302
     health = CaseDocument.objects.get(section="health")
     identity = CaseDocument.objects.get(section="identity")
-    other = keyed_client(colleague)
+    other = client_of(colleague)
     page = other.get(url("cases:case", case.pk)).content.decode()
     assert "Hospital note" not in page and TITLE in page and 'id="documents-hidden"' in page
     forbidden = other.get(url("cases:document", case.pk, health.pk))
@@ -153,31 +187,31 @@ def test_health_documents_follow_the_health_section_rule(caseworker, organisatio
     # The colleague cannot add to the health section either (a forged POST).
     assert upload(other, case, data=pdf_bytes(), section="health").status_code == 400
     assert CaseDocument.objects.count() == 2
-    assert keyed_client(supervisor).get(url("cases:document", case.pk, health.pk)).content == pdf_bytes("MEDICAL-NOTE")
+    assert client_of(supervisor).get(url("cases:document", case.pk, health.pk)).content == pdf_bytes("MEDICAL-NOTE")
     assert not AuditEvent.objects.filter(actor_id=colleague.pk, details__document=health.pk).exists()
 
 
 def test_another_organisation_and_other_roles_never_reach_a_document(caseworker, organisations, staff) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    client = keyed_client(caseworker)
+    case = case_of(caseworker)
+    client = client_of(caseworker)
     assert upload(client, case, data=pdf_bytes(), section="other").status_code == 302
     document = CaseDocument.objects.get()
     stranger = make_staff("stranger_docs", organisations["other"], Role.CASE_SUPERVISOR)
-    stranger_client = keyed_client(stranger)
+    stranger_client = client_of(stranger)
     assert stranger_client.get(url("cases:document", case.pk, document.pk)).status_code == 404
     assert upload(stranger_client, case, data=pdf_bytes("INJECTED")).status_code == 404
     for role in (Role.RESEARCHER, Role.ORG_ADMIN, Role.NETWORK_ADMIN, Role.HOTLINE_OPERATOR, Role.TRAINEE):
         assert signed_in_client(staff[role]).get(url("cases:document", case.pk, document.pk)).status_code == 404, role
     # A document id of one case through another case's address: not found.
-    own_other = open_case(caseworker, name="Tran Van Binh", birth="1990-01-01")
+    own_other = case_of(caseworker, name="Tran Van Binh", birth="1990-01-01")
     assert client.get(url("cases:document", own_other.pk, document.pk)).status_code == 404
     assert CaseDocument.objects.count() == 1
     assert AuditEvent.objects.filter(details__document=document.pk, action="record.read").count() == 0
 
 
 def test_without_the_unlocked_key_nothing_is_decrypted(caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    assert upload(keyed_client(caseworker), case, data=pdf_bytes()).status_code == 302
+    case = case_of(caseworker)
+    assert upload(client_of(caseworker), case, data=pdf_bytes()).status_code == 302
     document = CaseDocument.objects.get()
     response = signed_in_client(caseworker).get(url("cases:document", case.pk, document.pk))
     assert response.status_code == 403 and MARK.encode() not in response.content
@@ -185,8 +219,8 @@ def test_without_the_unlocked_key_nothing_is_decrypted(caseworker) -> None:  # t
 
 
 def test_a_changed_byte_is_refused_not_served(caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    client = keyed_client(caseworker)
+    case = case_of(caseworker)
+    client = client_of(caseworker)
     assert upload(client, case, data=pdf_bytes()).status_code == 302
     document = CaseDocument.objects.get()
     damaged = bytearray(bytes(document.file_ciphertext))
@@ -200,10 +234,10 @@ def test_no_plaintext_of_an_upload_reaches_the_disk(caseworker) -> None:  # type
     """GlobaLeaks #821 for case documents: the upload stays in memory and is sealed before it is
     stored; no file in the temporary folder or the data folder written since holds it."""
     assert settings.FILE_UPLOAD_HANDLERS == ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
-    case = open_case(caseworker)
+    case = case_of(caseworker)
     started = time.time() - 1
     marker = f"DISK-LEAK-{int(started)}-Thuong"
-    assert upload(keyed_client(caseworker), case, data=pdf_bytes(marker) + b"x" * 300_000).status_code == 302
+    assert upload(client_of(caseworker), case, data=pdf_bytes(marker) + b"x" * 300_000).status_code == 302
     for root in (Path(tempfile.gettempdir()), Path(settings.DATA_DIR)):
         for path in root.rglob("*"):
             try:
@@ -215,8 +249,8 @@ def test_no_plaintext_of_an_upload_reaches_the_disk(caseworker) -> None:  # type
 
 
 def test_the_document_list_is_on_the_case_page_without_reading_files(caseworker) -> None:  # type: ignore[no-untyped-def]
-    case = open_case(caseworker)
-    client = keyed_client(caseworker)
+    case = case_of(caseworker)
+    client = client_of(caseworker)
     with translation.override("en"):
         page = client.get(url("cases:case", case.pk)).content.decode()
     assert 'id="document-form"' in page and 'enctype="multipart/form-data"' in page
