@@ -10,8 +10,8 @@ from django.urls import get_resolver, reverse
 from django.utils import translation
 
 from tests.web.cases_support import NAME, case_row, open_case, referral_row, unlocked
-from tests.web.test_cases_documents import document_row
 from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
+from tests.web.test_cases_documents import document_row
 from tests.web.test_url_access import EXPECTED, _walk
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role

@@ -46,7 +46,8 @@ class RetentionForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     years = forms.IntegerField(label=_("Years a closed case is kept"), min_value=1, max_value=MAX_RETENTION_YEARS)
 
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kwargs: Any) -> None:
+        organisations = organisations or []
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
         if len(organisations) == 1:
