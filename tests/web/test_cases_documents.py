@@ -256,3 +256,22 @@ def test_the_document_list_is_on_the_case_page_without_reading_files(caseworker)
     assert 'id="document-form"' in page and 'enctype="multipart/form-data"' in page
     assert re.search(r'<select name="section"[^>]*>.*value="health"', page, re.S), "the owner may add health documents"
     assert not AuditEvent.objects.filter(action="record.read", details__has_key="document").exists()
+
+
+def test_the_case_page_queries_do_not_grow_with_documents(caseworker) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = case_of(caseworker)
+    client = client_of(caseworker)
+    assert upload(client, case, data=pdf_bytes(), section="other").status_code == 302
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("cases:case", case.pk)).status_code == 200
+        return len(captured)
+
+    few = count()
+    for n in range(6):
+        assert upload(client, case, data=pdf_bytes(f"doc {n}"), section=("identity", "health", "other")[n % 3]).status_code == 302
+    assert count() == few

@@ -293,3 +293,10 @@ def test_retention_page_only_for_its_organisations(organisations, staff) -> None
     shelter = Organisation.objects.create(name="Shelter B", type=OrganisationType.NGO)
     response = signed_in_client(staff[Role.CASE_SUPERVISOR]).post(url("cases:retention"), {"organisation": shelter.pk, "years": "1"})
     assert response.status_code == 400 and not RetentionPolicy.objects.exists()
+
+
+def test_without_the_unlocked_key_the_export_decrypts_and_records_nothing(caseworker, supervisor) -> None:  # type: ignore[no-untyped-def]
+    case = case_of(caseworker)
+    response = signed_in_client(supervisor).post(url("cases:export", case.pk), {"format": "json"})
+    assert response.status_code == 403 and NAME.encode() not in response.content
+    assert not SubjectAccess.objects.exists() and not AuditEvent.objects.filter(action="export").exists()
