@@ -300,3 +300,19 @@ def test_without_the_unlocked_key_the_export_decrypts_and_records_nothing(casewo
     response = signed_in_client(supervisor).post(url("cases:export", case.pk), {"format": "json"})
     assert response.status_code == 403 and NAME.encode() not in response.content
     assert not SubjectAccess.objects.exists() and not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_erasing_a_case_received_by_transfer_erases_the_copy_sealed_to_us(caseworker, supervisor, organisations) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.cases_support import case_row, referral_row
+
+    case = case_of(caseworker)
+    sender_owner = make_staff("sender_cw", organisations["other"], Role.CASEWORKER)
+    sender_case = case_row(organisations["other"], owner=sender_owner)[0]
+    transfer = referral_row(sender_case, organisations["ngo"], by=sender_owner)
+    Referral.objects.filter(pk=transfer.pk).update(kind="transfer", state="accepted", transferred_case=case,
+                                                   sealed_key=b"k" * 48, ciphertext=b"sealed content of the person")
+    rights.case_erase(actor=supervisor, case=case, cause="request", reason=REASON)
+    transfer.refresh_from_db()
+    assert bytes(transfer.ciphertext) == b"" and transfer.state == "accepted" and transfer.transferred_case_id == case.pk
+    sender_case.refresh_from_db()
+    assert sender_case.status == Case.Status.ACTIVE, "the sender's own case is the sender's business"

@@ -169,6 +169,9 @@ def _erase_referrals(*, actor: User | None, case: Case) -> list[int]:
         elif referral.state == Referral.State.REJECTED and bytes(referral.ciphertext):
             referral.sealed_key, referral.ciphertext = b"", b""
             referral.save(update_fields=["sealed_key", "ciphertext"])
+    # A case that came here by transfer: the copy the sender sealed to this organisation is this
+    # case's content too, and goes with it (the sender keeps its own records of the transfer).
+    Referral.objects.filter(transferred_case=case, receiver=case.organisation).update(sealed_key=b"", ciphertext=b"")
     return revoked
 
 
