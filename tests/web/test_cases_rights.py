@@ -264,7 +264,7 @@ def test_retention_erases_closed_cases_past_the_period_and_keeps_the_rest(  # ty
     assert runner.invoke(main, ["cases", "retention", "--organisation", "No Such NGO"]).exit_code == 2
     assert runner.invoke(main, ["cases", "retention", "--today", "2026-13-40"]).exit_code == 2
     dry = runner.invoke(main, ["cases", "retention", "--dry-run"])
-    assert dry.exit_code == 0 and f"would erase {old.reference}" in dry.output and "1 case(s) would erase" in dry.output
+    assert dry.exit_code == 0 and f"would erase {old.reference}" in dry.output and "would erase 1 case(s) in all" in dry.output
     assert not CaseErasure.objects.exists() and Case.objects.get(pk=old.pk).status == Case.Status.CLOSED
     run = runner.invoke(main, ["cases", "retention"])
     assert run.exit_code == 0 and f"erased {old.reference}" in run.output, run.output
@@ -280,7 +280,7 @@ def test_retention_erases_closed_cases_past_the_period_and_keeps_the_rest(  # ty
         assert kept.status != Case.Status.ERASED and bytes(kept.ciphertext)
     assert "Old Closed" not in _database_text()
     # A second run finds nothing more.
-    assert "0 case(s) erased" in runner.invoke(main, ["cases", "retention"]).output
+    assert "erased 0 case(s) in all" in runner.invoke(main, ["cases", "retention"]).output
 
 
 def test_retention_page_only_for_its_organisations(organisations, staff) -> None:  # type: ignore[no-untyped-def]

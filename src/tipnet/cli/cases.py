@@ -48,7 +48,7 @@ def retention(dry_run: bool, organisation_name: str | None, today: str | None) -
     for item in done:
         case = item.case
         click.echo(f"{verb} {case.reference}  {case.organisation.name}  closed {case.closed_on}  ({item.years} years)")
-    click.echo(f"{len(done)} case(s) {verb}")
+    click.echo(f"{verb} {len(done)} case(s) in all")
 
 
 COMMANDS = [cases]
