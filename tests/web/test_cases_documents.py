@@ -282,3 +282,18 @@ def test_the_case_page_queries_do_not_grow_with_documents(caseworker) -> None:  
     for n in range(6):
         assert upload(client, case, data=pdf_bytes(f"doc {n}"), section=("identity", "health", "other")[n % 3]).status_code == 302
     assert count() == few
+
+
+def test_the_upload_form_carries_a_working_csrf_token(caseworker) -> None:  # type: ignore[no-untyped-def]
+    case = case_of(caseworker)
+    client = client_of(caseworker)
+    client.handler.enforce_csrf_checks = True
+    page = client.get(url("cases:case", case.pk)).content.decode()
+    form = page.split('id="document-form"')[1].split("</form>")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token and len(token.group(1)) > 20
+    assert upload(client, case, data=pdf_bytes()).status_code == 403, "refused without the token"
+    response = client.post(url("cases:document_add", case.pk), {
+        "csrfmiddlewaretoken": token.group(1), "section": "other", "title": TITLE,
+        "file": SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")})
+    assert response.status_code == 302 and CaseDocument.objects.count() == 1
