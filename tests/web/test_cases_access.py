@@ -11,6 +11,7 @@ from django.utils import translation
 
 from tests.web.cases_support import NAME, case_row, open_case, referral_row, unlocked
 from tests.web.conftest import keyed_client, make_staff, signed_in_client, url
+from tests.web.test_cases_documents import document_row
 from tests.web.test_url_access import EXPECTED, _walk
 from tipnet.web.accounts.models import AuditEvent
 from tipnet.web.accounts.roles import Role
@@ -25,14 +26,15 @@ def foreign(organisations):  # type: ignore[no-untyped-def]
     """A case of another organisation, with its task and consent."""
     owner = make_staff("foreign_cw", organisations["other"], Role.CASEWORKER)
     case, task, consent = case_row(organisations["other"], owner=owner)
-    return case, task, consent, referral_row(case, organisations["trustee"], by=owner)
+    return case, task, consent, referral_row(case, organisations["trustee"], by=owner), document_row(case)
 
 
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.CASE_SUPERVISOR])
 def test_another_organisations_case_is_not_found_on_every_case_url(role, staff, foreign) -> None:  # type: ignore[no-untyped-def]
-    case, task, consent, referral = foreign
+    case, task, consent, referral, document = foreign
     client = signed_in_client(staff[role])
-    targets = {"case_id": case.pk, "task_id": task.pk, "consent_id": consent.pk, "referral_id": referral.pk}
+    targets = {"case_id": case.pk, "task_id": task.pk, "consent_id": consent.pk, "referral_id": referral.pk,
+               "document_id": document.pk}
     assert CASE_URLS, "the case URLs are found from the resolver"
     for name, pattern in CASE_URLS:
         kwargs = {key: targets[key] for key in pattern.pattern.converters}
@@ -53,7 +55,7 @@ def test_another_organisations_case_is_not_found_on_every_case_url(role, staff, 
 
 def test_a_task_or_consent_of_another_case_is_not_reachable_through_ones_own(staff, organisations, foreign) -> None:  # type: ignore[no-untyped-def]
     own, _task, _consent = case_row(organisations["ngo"], owner=staff[Role.CASEWORKER])
-    _case, task, consent, _referral = foreign
+    _case, task, consent, _referral, _document = foreign
     client = signed_in_client(staff[Role.CASEWORKER])
     assert client.post(url("cases:task_done", own.pk, task.pk)).status_code == 404
     assert client.post(url("cases:consent_withdraw", own.pk, consent.pk)).status_code == 404

@@ -29,10 +29,11 @@ REDIRECTS = {"research:run_cancel", "training:start", "training:ask", "training:
              "cases:consent_withdraw"}
 # POSTs whose form the check leaves empty: a permitted role gets the clear 400 "bad input" page.
 FORM_POSTS = {"cases:event_add", "cases:task_add", "cases:consent_add", "cases:screening_link", "cases:disclose",
-              "cases:referral_new", "cases:referral_decide", "cases:return"}
+              "cases:referral_new", "cases:referral_decide", "cases:return", "cases:document_add", "cases:export",
+              "cases:erase", "cases:retention"}
 # Pages that open only with the operator's unlocked key: a session made without the password
 # (as here) gets 403 "key not unlocked" instead of the content; still never 404 for them.
-NEEDS_KEY = {"report:report", "report:file"}
+NEEDS_KEY = {"report:report", "report:file", "cases:document"}
 RESEARCH = frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})
 # Training: trainees reach lessons, their own attempts and their certificate, and nothing else.
 PRACTICE = frozenset({Role.TRAINEE, Role.CASEWORKER, Role.ORG_ADMIN})
@@ -93,6 +94,15 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "cases:referrals": ("GET", CASES),
     "cases:referral": ("GET", CASES),  # a referral the NGO sent
     "cases:referral_decide": ("POST", CASES),
+    # Documents follow the case; the person's rights are for the organisation's case supervisors
+    # (tests/web/test_cases_rights.py: another organisation's supervisor, bad input).
+    "cases:document_add": ("POST", CASES),
+    "cases:document": ("GET", CASES),
+    "cases:rights": ("GET", frozenset({Role.CASE_SUPERVISOR})),
+    "cases:export": ("POST", frozenset({Role.CASE_SUPERVISOR})),
+    "cases:erase": ("POST", frozenset({Role.CASE_SUPERVISOR})),
+    "cases:erased": ("GET", frozenset({Role.CASE_SUPERVISOR})),
+    "cases:retention": ("POST", frozenset({Role.CASE_SUPERVISOR, Role.ORG_ADMIN})),
     "directory:help": ("GET", PUBLIC),
     "directory:help_trafficking": ("GET", PUBLIC),
     "directory:help_rights": ("GET", PUBLIC),
@@ -219,6 +229,7 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
         residence=["regular"], languages=["en"], prefectures=["13"], beds_total=4, beds_free=1,
     )
     from tests.web.cases_support import case_row, referral_row
+    from tests.web.test_cases_documents import document_row
 
     case, task, consent = case_row(organisations["ngo"], owner=staff[Role.CASEWORKER])
     from tipnet.web.training.models import Cohort, CohortMember, PracticeAttempt
@@ -232,6 +243,7 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
     return {
         "referral_id": referral_row(case, organisations["other"], by=staff[Role.CASEWORKER]).pk,
         "case_id": case.pk,
+        "document_id": document_row(case).pk,
         "task_id": task.pk,
         "consent_id": consent.pk,
         "attempt_id": attempt.pk,

@@ -32,6 +32,8 @@ MENU: list[MenuEntry] = [
     MenuEntry("cases:list", _("Cases"), frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})),
     MenuEntry("cases:referrals", _("Referrals"), frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})),
     MenuEntry("interchange:imports", _("Import and export"), frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})),
+
+    MenuEntry("cases:retention", _("Case retention"), frozenset({Role.CASE_SUPERVISOR, Role.ORG_ADMIN})),
     MenuEntry("training:home", _("Training"), frozenset({Role.TRAINEE, Role.CASEWORKER, Role.ORG_ADMIN})),
     MenuEntry("research:estimate", _("Hidden victims estimate"), frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})),
     MenuEntry("directory:manage", _("Services directory"), frozenset({Role.ORG_ADMIN, Role.NETWORK_ADMIN})),

@@ -10,6 +10,14 @@
 - A consent override (a missing consent overruled because a child is at risk or a life in danger)
   only for a case supervisor of the case's organisation, whatever the client sends.
 
+- An erased case is a tombstone: no case URL opens it (``access_case`` answers 404); its
+  reference, dates and records of disclosure are listed for case supervisors only.
+- Documents belong to a section: identity and other for every caseworker of the organisation,
+  health only for those who see the health section.
+- The person's rights (erasure, the export for a disclosure request, who read or received the
+  record) are for the case supervisors of the owning organisation; the retention period for them
+  and the organisation's admins.
+
 Missing and forbidden look the same: Http404.
 """
 
@@ -19,10 +27,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from tipnet.web.accounts.access import organisations_where, user_has_role
-from tipnet.web.accounts.grants import confirmed_memberships
+from tipnet.web.accounts.grants import confirmed_memberships, role_fits
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import Role
-from tipnet.web.cases.models import Case, CaseTask, Consent, Referral
+from tipnet.web.cases.models import Case, CaseDocument, CaseTask, Consent, Referral
 
 CASE_ROLES = (Role.CASEWORKER, Role.CASE_SUPERVISOR)
 IDENTITY = "identity"
@@ -53,8 +61,8 @@ def case_organisation(*, user: User) -> Organisation:
 
 def access_case(*, user: User, case_id: int) -> Case:
     access_cases(user=user)
-    case = Case.objects.filter(pk=case_id, organisation__in=case_organisations(user=user)).select_related(
-        "organisation", "owner").first()
+    case = (Case.objects.filter(pk=case_id, organisation__in=case_organisations(user=user))
+            .exclude(status=Case.Status.ERASED).select_related("organisation", "owner").first())
     if case is None:
         raise Http404
     return case
@@ -113,3 +121,56 @@ def visible_sections(*, user: User, case: Case) -> frozenset[str]:
     if case.owner_id == user.pk:
         return frozenset(SECTIONS)
     return frozenset({IDENTITY, SITUATION})
+
+
+# ------------------------------------------------------------------- documents and APPI rights
+
+# A document's section -> the case section whose readers may open it.
+DOCUMENT_SECTIONS = {"identity": IDENTITY, "health": HEALTH, "other": SITUATION}
+
+
+def document_sections(*, user: User, case: Case) -> frozenset[str]:
+    """The document sections (identity, health, other) of ``case`` the user may add to and open."""
+    visible = visible_sections(user=user, case=case)
+    return frozenset(code for code, section in DOCUMENT_SECTIONS.items() if section in visible)
+
+
+def access_case_document(*, user: User, case_id: int, document_id: int) -> CaseDocument:
+    """A document of a case the user opens, in a section she may see."""
+    case = access_case(user=user, case_id=case_id)
+    document = CaseDocument.objects.filter(pk=document_id, case=case).defer("file_ciphertext").first()
+    if document is None or document.section not in document_sections(user=user, case=case):
+        raise Http404
+    document.case = case
+    return document
+
+
+def access_case_rights(*, user: User, case_id: int) -> Case:
+    """Erasure, the export for the person and the list of who read or received the record: a case
+    supervisor of the case's organisation (the manager answering the person's request)."""
+    case = access_case(user=user, case_id=case_id)
+    if not is_case_supervisor(user=user, organisation=case.organisation):
+        raise Http404
+    return case
+
+
+def rights_organisations(*, user: User) -> list[Organisation]:
+    """Where the user sees erased cases' tombstones: case supervisors."""
+    return organisations_where(user, Role.CASE_SUPERVISOR)
+
+
+def access_erased_cases(*, user: User) -> None:
+    if not rights_organisations(user=user):
+        raise Http404
+
+
+def retention_organisations(*, user: User) -> list[Organisation]:
+    """Where the user sets the retention period: case supervisors and organisation admins of an
+    organisation that keeps cases."""
+    return [o for o in organisations_where(user, Role.CASE_SUPERVISOR, Role.ORG_ADMIN)
+            if role_fits(role=Role.CASEWORKER, organisation=o)]
+
+
+def access_retention(*, user: User) -> None:
+    if not retention_organisations(user=user):
+        raise Http404

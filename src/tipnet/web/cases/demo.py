@@ -95,4 +95,26 @@ def demo_cases_seed(*, organisation: Organisation, owner: User, password: str, l
     services.referral_propose(actor=owner, case=referred, receiver=legal_aid, sections=["identity", "situation"],
                               reason="demo: unpaid wages and a confiscated passport; he would like a lawyer who "
                                      "speaks Vietnamese", private_key=private_key)
+    from tipnet.web.cases.documents import document_add
+
+    document_add(actor=owner, case=referred, section="other", title="demo: employment contract", data=demo_pdf())
     return len(DEMO_CASES)
+
+
+def demo_pdf(text: str = "Demo employment contract (invented)") -> bytes:
+    """A one-page PDF with one line of text, its cross-reference table computed."""
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

@@ -35,6 +35,9 @@ class Case(Sealed):
         FOLLOW_UP = "follow_up", _("Follow-up")
         CLOSED = "closed", _("Closed")
         CLOSED_REFERRED = "closed_referred", _("Closed, referred")
+        # The tombstone of an erased case (models_rights.CaseErasure): content, timeline, tasks and
+        # documents are gone; reference, dates, consents and the records of disclosure remain.
+        ERASED = "erased", _("Erased")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(max_length=20)
@@ -56,7 +59,7 @@ class Case(Sealed):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (self.Status.CLOSED, self.Status.CLOSED_REFERRED)
+        return self.status in (self.Status.CLOSED, self.Status.CLOSED_REFERRED, self.Status.ERASED)
 
 
 class CaseEvent(Sealed):
@@ -216,3 +219,7 @@ class Referral(Sealed):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["receiver", "state"], name="referral_inbox")]
+
+
+# Documents, retention and erasure (issue 12, the person's rights): kept in their own module.
+from tipnet.web.cases.models_rights import CaseDocument, CaseErasure, RetentionPolicy, SubjectAccess  # noqa: E402,F401

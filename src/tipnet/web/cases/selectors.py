@@ -24,6 +24,8 @@ def cases_visible(*, user: User, status: str = "", owner_id: int | None = None) 
     cases = Case.objects.filter(organisation__in=case_organisations(user=user)).select_related("owner", "organisation")
     if status:
         cases = cases.filter(status=status)
+    else:  # an erased case's tombstone is listed only when asked for (and on cases:erased)
+        cases = cases.exclude(status=Case.Status.ERASED)
     if owner_id is not None:
         cases = cases.filter(owner_id=owner_id)
     return cases.defer("sealed_key", "ciphertext")

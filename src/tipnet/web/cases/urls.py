@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tipnet.web.cases import views
+from tipnet.web.cases import views, views_rights
 
 app_name = "cases"
 
@@ -21,4 +21,12 @@ urlpatterns = [
     path("referrals/", views.referrals_view, name="referrals"),
     path("referrals/<int:referral_id>/", views.referral_view, name="referral"),
     path("referrals/<int:referral_id>/decide/", views.referral_decide_view, name="referral_decide"),
+    # Documents and the person's rights (views_rights.py)
+    path("<int:case_id>/documents/", views_rights.document_add_view, name="document_add"),
+    path("<int:case_id>/documents/<int:document_id>/", views_rights.document_view, name="document"),
+    path("<int:case_id>/rights/", views_rights.rights_view, name="rights"),
+    path("<int:case_id>/rights/export/", views_rights.export_view, name="export"),
+    path("<int:case_id>/rights/erase/", views_rights.erase_view, name="erase"),
+    path("erased/", views_rights.erased_view, name="erased"),
+    path("retention/", views_rights.retention_view, name="retention"),
 ]
