@@ -49,7 +49,12 @@ class Case(Sealed):
     class Meta:
         ordering = ["-opened_on", "-pk"]
         constraints = [models.UniqueConstraint(fields=["organisation", "reference"], name="unique_case_reference")]
-        indexes = [models.Index(fields=["organisation", "status", "-opened_on"], name="case_list")]
+        indexes = [
+            models.Index(fields=["organisation", "status", "-opened_on"], name="case_list"),
+            # The list unfiltered and "my cases", newest first, a page at a time (bench/cases_scale.py).
+            models.Index(fields=["organisation", "-opened_on", "-id"], name="case_list_all"),
+            models.Index(fields=["owner", "-opened_on", "-id"], name="case_list_owner"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

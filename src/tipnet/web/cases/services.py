@@ -571,6 +571,28 @@ def referral_decide(*, actor: User, referral: Referral, action: str, private_key
 
 
 @transaction.atomic
+def referral_note_add(*, actor: User, referral: Referral, occurred_on: datetime.date, text: str) -> CaseEvent:
+    """The receiving organisation writes on the referring case's timeline (the person's stay in its
+    shelter, an appointment kept): sealed to the **sender's** public key, so the receiver needs no
+    access to the case and reads nothing of it. Only while the referral is accepted."""
+    if referral_side(user=actor, referral=referral) != "receiver":
+        raise CaseError(_("Only the receiving organisation can add an update to a referral."))
+    if referral.state != Referral.State.ACCEPTED:
+        raise CaseError(_("An update can be added while the referral is accepted."))
+    if occurred_on > _today():
+        raise CaseError(_("The date of an event cannot be in the future."))
+    text = _text(text)
+    if not text:
+        raise CaseError(_("Write what happened."))
+    event = _add_event(actor=actor, case=referral.case, public_key=_public_key(referral.sender),
+                       kind=CaseEvent.Kind.NOTE, occurred_on=occurred_on, text=f"{referral.receiver.name}: {text}")
+    audit_record(actor=actor, action=Action.CASE_EVENT_ADDED, organisation=referral.sender, target_type="referral",
+                 target_id=referral.pk, recipient=referral.receiver,
+                 details={"case": referral.case_id, "event": event.pk, "by_receiver": True})
+    return event
+
+
+@transaction.atomic
 def referrals_revoke_of_departed(*, actor: User | None, user: User) -> int:
     """When ``user`` is offboarded: revoke the referrals she proposed that nobody has answered yet,
     erasing their sealed copies (Primero r2-3526). Accepted referrals stay: the person may be in the

@@ -21,4 +21,5 @@ urlpatterns = [
     path("referrals/", views.referrals_view, name="referrals"),
     path("referrals/<int:referral_id>/", views.referral_view, name="referral"),
     path("referrals/<int:referral_id>/decide/", views.referral_decide_view, name="referral_decide"),
+    path("referrals/<int:referral_id>/notes/", views.referral_note_view, name="referral_note"),
 ]
