@@ -35,6 +35,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
+import hashlib
+import hmac
 import os
 import platform
 import random
@@ -180,8 +182,7 @@ def fill(args: argparse.Namespace, rng: random.Random) -> None:  # noqa: PLR0915
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tipnet.core import crypto
-    from tipnet.core.blindindex import blind_index_secret, index_terms
+    from tipnet.core.blindindex import PersonKeys, blind_index_secret, index_terms
     from tipnet.web.accounts import keys, orgkeys
     from tipnet.web.accounts.models import Membership, Organisation, User
     from tipnet.web.accounts.roles import OrganisationType, Role
@@ -206,8 +207,6 @@ def fill(args: argparse.Namespace, rng: random.Random) -> None:  # noqa: PLR0915
     org_private = orgkeys.organisation_private_key(user=owners[0], private_key=private_key, organisation=organisation)
     assert org_private is not None
     secret = blind_index_secret(org_private)
-    import hashlib
-    import hmac
 
     @functools.cache
     def term_token(term: str) -> str:
@@ -215,8 +214,6 @@ def fill(args: argparse.Namespace, rng: random.Random) -> None:  # noqa: PLR0915
 
     @functools.cache
     def name_terms(name: str) -> frozenset[str]:
-        from tipnet.core.blindindex import PersonKeys
-
         return frozenset(index_terms(PersonKeys(names=(name,))))
 
     today = timezone.localdate()
@@ -271,8 +268,6 @@ def fill(args: argparse.Namespace, rng: random.Random) -> None:  # noqa: PLR0915
                 for name in keys_.names:
                     terms |= name_terms(name)
                 if keys_.birth_date is not None:
-                    from tipnet.core.blindindex import PersonKeys
-
                     terms |= index_terms(PersonKeys(birth_date=keys_.birth_date))
                 rows_tokens.extend((case_id, term_token(term)) for term in sorted(terms))
                 count = min(event_budget - (args.cases - n - 1), rng.randint(1, events_per_case)) if n < args.cases - 1 \
@@ -318,7 +313,6 @@ def fill(args: argparse.Namespace, rng: random.Random) -> None:  # noqa: PLR0915
     print(f"filled {args.cases:,} cases, {n_events:,} events, {n_tokens:,} blind-index tokens, {n_tasks:,} tasks in "
           f"{time.perf_counter() - started:.0f} s (sealing the cases: {seal_s:.0f} s; "
           f"{len(case_variants) or args.cases:,} case ciphertexts, {len(event_texts)} event texts reused)")
-    _ = crypto  # sealing goes through content_seal (crypto.record_seal)
 
 
 def signed_in(user: Any) -> Any:
