@@ -351,9 +351,10 @@ def task_titles(*, user: User, private_key: bytes | None, tasks: list[CaseTask])
 def tasks_due_this_week(*, user: User, private_key: bytes | None) -> list[tuple[CaseTask, str]] | None:
     """(task, title) for the staff home's "due this week"; None for someone who keeps no cases.
     Titles are shown where the user's key opens them (a list, not a read of the case)."""
-    if not case_organisations(user=user):
+    organisations = case_organisations(user=user)
+    if not organisations:
         return None
-    due = list(tasks_due(user=user))
+    due = list(tasks_due(user=user, organisations=organisations))
     titles = task_titles(user=user, private_key=private_key, tasks=due)
     return [(task, titles.get(task.pk, "")) for task in due]
 
