@@ -29,8 +29,8 @@ REDIRECTS = {"research:run_cancel", "training:start", "training:ask", "training:
              "cases:consent_withdraw"}
 # POSTs whose form the check leaves empty: a permitted role gets the clear 400 "bad input" page.
 FORM_POSTS = {"cases:event_add", "cases:task_add", "cases:consent_add", "cases:screening_link", "cases:disclose",
-              "cases:referral_new", "cases:referral_decide", "cases:return", "cases:document_add", "cases:export",
-              "cases:erase", "cases:retention"}
+              "cases:referral_new", "cases:referral_decide", "cases:referral_note", "cases:return", "cases:document_add",
+              "cases:export", "cases:erase", "cases:retention"}
 # Pages that open only with the operator's unlocked key: a session made without the password
 # (as here) gets 403 "key not unlocked" instead of the content; still never 404 for them.
 NEEDS_KEY = {"report:report", "report:file", "cases:document"}
@@ -103,6 +103,8 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "cases:erase": ("POST", frozenset({Role.CASE_SUPERVISOR})),
     "cases:erased": ("GET", frozenset({Role.CASE_SUPERVISOR})),
     "cases:retention": ("POST", frozenset({Role.CASE_SUPERVISOR, Role.ORG_ADMIN})),
+
+    "cases:referral_note": ("POST", CASES),  # the receiving organisation's update on the sender's timeline
     "directory:help": ("GET", PUBLIC),
     "directory:help_trafficking": ("GET", PUBLIC),
     "directory:help_rights": ("GET", PUBLIC),

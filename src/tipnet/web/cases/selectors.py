@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tipnet.web.accounts.models import User
+from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.cases.access import case_organisations
 from tipnet.web.cases.models import Case, CaseTask
 from tipnet.web.directory.models import Service
@@ -31,12 +31,16 @@ def cases_visible(*, user: User, status: str = "", owner_id: int | None = None) 
     return cases.defer("sealed_key", "ciphertext")
 
 
-def tasks_due(*, user: User, today: datetime.date | None = None) -> QuerySet[CaseTask]:
-    """The user's open tasks due within a week, overdue ones included, in cases she may still open."""
+def tasks_due(*, user: User, today: datetime.date | None = None,
+              organisations: list[Organisation] | None = None) -> QuerySet[CaseTask]:
+    """The user's open tasks due within a week, overdue ones included, in cases she may still open
+    (``organisations``: the user's case organisations, when the caller has them already)."""
     today = today or timezone.localdate()
+    if organisations is None:
+        organisations = case_organisations(user=user)
     return (
         CaseTask.objects.filter(assignee=user, done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=DUE_WINDOW_DAYS),
-                                case__organisation__in=case_organisations(user=user))
+                                case__organisation__in=organisations)
         .select_related("case", "case__organisation").order_by("due_on", "pk")
     )
 

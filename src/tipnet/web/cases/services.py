@@ -351,9 +351,10 @@ def task_titles(*, user: User, private_key: bytes | None, tasks: list[CaseTask])
 def tasks_due_this_week(*, user: User, private_key: bytes | None) -> list[tuple[CaseTask, str]] | None:
     """(task, title) for the staff home's "due this week"; None for someone who keeps no cases.
     Titles are shown where the user's key opens them (a list, not a read of the case)."""
-    if not case_organisations(user=user):
+    organisations = case_organisations(user=user)
+    if not organisations:
         return None
-    due = list(tasks_due(user=user))
+    due = list(tasks_due(user=user, organisations=organisations))
     titles = task_titles(user=user, private_key=private_key, tasks=due)
     return [(task, titles.get(task.pk, "")) for task in due]
 
@@ -568,6 +569,28 @@ def referral_decide(*, actor: User, referral: Referral, action: str, private_key
     audit_record(actor=actor, action=audit_action, organisation=locked.sender, target_type="referral",
                  target_id=locked.pk, recipient=locked.receiver, details={"case": locked.case_id})
     return locked
+
+
+@transaction.atomic
+def referral_note_add(*, actor: User, referral: Referral, occurred_on: datetime.date, text: str) -> CaseEvent:
+    """The receiving organisation writes on the referring case's timeline (the person's stay in its
+    shelter, an appointment kept): sealed to the **sender's** public key, so the receiver needs no
+    access to the case and reads nothing of it. Only while the referral is accepted."""
+    if referral_side(user=actor, referral=referral) != "receiver":
+        raise CaseError(_("Only the receiving organisation can add an update to a referral."))
+    if referral.state != Referral.State.ACCEPTED:
+        raise CaseError(_("An update can be added while the referral is accepted."))
+    if occurred_on > _today():
+        raise CaseError(_("The date of an event cannot be in the future."))
+    text = _text(text)
+    if not text:
+        raise CaseError(_("Write what happened."))
+    event = _add_event(actor=actor, case=referral.case, public_key=_public_key(referral.sender),
+                       kind=CaseEvent.Kind.NOTE, occurred_on=occurred_on, text=f"{referral.receiver.name}: {text}")
+    audit_record(actor=actor, action=Action.CASE_EVENT_ADDED, organisation=referral.sender, target_type="referral",
+                 target_id=referral.pk, recipient=referral.receiver,
+                 details={"case": referral.case_id, "event": event.pk, "by_receiver": True})
+    return event
 
 
 @transaction.atomic

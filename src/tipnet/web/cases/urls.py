@@ -29,4 +29,6 @@ urlpatterns = [
     path("<int:case_id>/rights/erase/", views_rights.erase_view, name="erase"),
     path("erased/", views_rights.erased_view, name="erased"),
     path("retention/", views_rights.retention_view, name="retention"),
+
+    path("referrals/<int:referral_id>/notes/", views.referral_note_view, name="referral_note"),
 ]

@@ -36,6 +36,7 @@ from tipnet.web.cases.forms import (
     DisclosureForm,
     EventForm,
     ReferralForm,
+    ReferralNoteForm,
     ReturnForm,
     TaskForm,
     form_initial,
@@ -57,6 +58,9 @@ def _reason_labels(reasons: tuple[str, ...]) -> list[str]:
     return [labels.get(r, r) for r in reasons]
 
 
+CASES_PER_PAGE = 50
+
+
 def _message(request: HttpRequest, case: Case | None, message: str, status: int) -> HttpResponse:
     return render(request, "cases/message.html", {"case": case, "message": message}, status=status)
 
@@ -69,9 +73,15 @@ def list_view(request: HttpRequest) -> HttpResponse:
         status = ""
     owner = request.GET.get("owner", "")
     owner_id = request.user.pk if owner == "me" else None
-    cases = list(cases_visible(user=request.user, status=status, owner_id=owner_id)[:200])
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() and 0 < int(request.GET["page"]) < 100_000 else 1
+    # One page at a time, without counting (a count of 100,000 cases costs more than the page): one
+    # row more than a page tells whether there is a next one.
+    start = (page - 1) * CASES_PER_PAGE
+    cases = list(cases_visible(user=request.user, status=status, owner_id=owner_id)[start:start + CASES_PER_PAGE + 1])
+    has_next = len(cases) > CASES_PER_PAGE
     return render(request, "cases/list.html", {
-        "cases": cases, "status": status, "owner": owner, "statuses": Case.Status.choices,
+        "cases": cases[:CASES_PER_PAGE], "status": status, "owner": owner, "statuses": Case.Status.choices,
+        "page": page, "next_page": page + 1 if has_next else None, "previous_page": page - 1 if page > 1 else None,
         "due": services.tasks_due_this_week(user=request.user, private_key=current_private_key(request)),
     })
 
@@ -154,8 +164,8 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         "consents": case.consents.select_related("recipient"),
         "disclosures": case.disclosures.select_related("recipient", "disclosed_by"),
         "linked_screenings": sorted(linked),
-        "screenings": [s for s in screenings_visible(user=request.user) if s.organisation_id == case.organisation_id
-                       and s.pk not in linked][:30],
+        "screenings": list(screenings_visible(user=request.user).filter(organisation_id=case.organisation_id)
+                           .exclude(pk__in=linked)[:30]),
         "event_form": EventForm(), "task_form": TaskForm(),
         "consent_form": ConsentForm(organisation=case.organisation),
         "disclosure_form": DisclosureForm(organisation=case.organisation),
@@ -359,6 +369,8 @@ def referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
             context["locked"] = str(error)
         else:
             context.update(reason=shared.get("reason", ""), sections=_display(shared.get("sections", {})))
+        if referral.state == Referral.State.ACCEPTED:
+            context["note_form"] = ReferralNoteForm()
     return render(request, "cases/referral.html", context)
 
 
@@ -372,6 +384,21 @@ def referral_decide_view(request: HttpRequest, referral_id: int) -> HttpResponse
     except services.CaseError as error:
         return render(request, "cases/message.html", {"case": None, "message": str(error)}, status=400)
     return redirect("cases:referral", referral_id=referral.pk)
+
+
+@require_POST
+@staff_view(access_referral)
+def referral_note_view(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """The receiving organisation's update on the referring case's timeline (e.g. the stay)."""
+    referral = access_referral(user=request.user, referral_id=referral_id)
+    form = ReferralNoteForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cases/message.html", {"case": None, "message": _form_error(form)}, status=400)
+    try:
+        services.referral_note_add(actor=request.user, referral=referral, **form.cleaned_data)
+    except services.CaseError as error:
+        return render(request, "cases/message.html", {"case": None, "message": str(error)}, status=400)
+    return redirect(reverse("cases:referral", kwargs={"referral_id": referral.pk}) + "#referral-note-form")
 
 
 @require_POST
