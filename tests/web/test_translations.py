@@ -39,7 +39,7 @@ SOURCE = "en"
 
 # msgids whose translation may be the msgid itself: proper names and codes only...
 # ":" and ":?.!" are the label suffix and its end punctuation (tipnet.web.label_suffix): ASCII outside CJK.
-SAME_AS_SOURCE_ALLOWED = {"tipnet", "BCa", "JSON", "CSV", "QR", "TOTP", ":", ":?.!"}
+SAME_AS_SOURCE_ALLOWED = {"tipnet", "BCa", "JSON", "CSV", "QR", "TOTP", ":", ":?.!", "HTCDS CSV", "HTCDS JSON"}
 # A place name with a citation reads the same in Latin-script languages.
 KOSOVO = "Kosovo 1999 (Ball et al. 2002)"
 # ...and, per language, words that are genuinely spelt the same (Spanish "no" is "no"; these
