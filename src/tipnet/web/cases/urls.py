@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tipnet.web.cases import views
+from tipnet.web.cases import network_views, views
 
 app_name = "cases"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("referrals/", views.referrals_view, name="referrals"),
     path("referrals/<int:referral_id>/", views.referral_view, name="referral"),
     path("referrals/<int:referral_id>/decide/", views.referral_decide_view, name="referral_decide"),
+    path("dashboard/", network_views.dashboard_view, name="dashboard"),
+    path("reports/", network_views.forwarded_reports_view, name="forwarded_reports"),
+    path("reports/<int:forwarded_id>/", network_views.forwarded_report_view, name="forwarded_report"),
+    path("reports/<int:forwarded_id>/open/", network_views.forwarded_report_open_view, name="forwarded_report_open"),
 ]
