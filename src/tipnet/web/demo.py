@@ -30,7 +30,7 @@ ORGANISATIONS = [
     ("Demo Network Secretariat", OrganisationType.NGO, "Tokyo"),
     # Receivers of referrals and disclosures (issue 12): a shelter that takes men, IOM for return,
     # labour standards inspection and the immigration services.
-    ("Demo Shelter for Men", OrganisationType.NGO, "Aichi"),
+    ("Demo Shelter for Men", OrganisationType.NGO, "Shizuoka"),
     ("Demo IOM Office", OrganisationType.INTERNATIONAL, "Tokyo"),
     ("Demo Labour Standards Inspection Office", OrganisationType.LABOUR_INSPECTION, "Aichi"),
     ("Demo Immigration Bureau", OrganisationType.IMMIGRATION, "Aichi"),

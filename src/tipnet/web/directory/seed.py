@@ -200,7 +200,7 @@ DEMO: list[Entry] = [
     Entry(
         "Demo Shelter for Men", OrganisationType.NGO, "Demo: shelter for men", "Demo: shelter for men",
         ["shelter"], ["male"], ALL_STATUSES, ["ja", "vi", "en"], "Invented demo entry: a shelter that takes men.",
-        prefectures=["23", "22", "21"], cost=Cost.FREE, beds_total=6, beds_free=2, source="demo",
+        prefectures=["22"], cost=Cost.FREE, beds_total=6, beds_free=2, source="demo",
     ),
     Entry(
         "Demo IOM Office", OrganisationType.INTERNATIONAL, "Demo: return and reintegration (IOM)",
