@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> None:
             tasks.append(CaseTask(case_id=case_id, assignee=worker, due_on=due, done_on=done))
     CaseTask.objects.bulk_create(tasks, batch_size=10000)
     referrals = []
-    for i in range(5000):
+    for _ in range(5000):
         case_id = rng.choice(case_ids)
         other = rng.choice(others)
         disclosure = Disclosure(case_id=case_id, recipient=other, purpose="referral", disclosed_on=today, disclosed_by=worker)
