@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from tests.web.cases_support import (
@@ -35,6 +36,15 @@ def intake_post(name: str = NAME, **extra: object) -> dict[str, object]:
     }
     data.update(extra)
     return data
+
+
+@pytest.fixture
+def police(db):  # type: ignore[no-untyped-def]
+    """Disclosures to the police go to an organisation of type law enforcement (issue 12)."""
+    from tipnet.web.accounts.models import Organisation
+    from tipnet.web.accounts.roles import OrganisationType
+
+    return Organisation.objects.create(name="Prefectural Police", type=OrganisationType.LAW_ENFORCEMENT)
 
 
 def test_intake_opens_a_case_with_its_consents_and_shows_it(caseworker) -> None:  # type: ignore[no-untyped-def]
@@ -99,26 +109,26 @@ def test_a_stale_edit_gets_a_clear_message_and_loses_nothing(caseworker, staff) 
     assert "(my correction)" in mine.get(url("cases:case", case.pk)).content.decode()
 
 
-def test_a_forged_override_from_a_caseworker_is_refused(caseworker, organisations) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_override_from_a_caseworker_is_refused(caseworker, organisations, police) -> None:  # type: ignore[no-untyped-def]
     """The Primero gap: the form shows no override to a caseworker; posting one anyway is refused."""
     case = open_case(caseworker, consents={"interview"})
     client = keyed_client(caseworker)
     assert 'name="override"' not in client.get(url("cases:case", case.pk)).content.decode()
     response = client.post(url("cases:disclose", case.pk), {
-        "purpose": "police", "recipient": organisations["other"].pk, "override": "on",
+        "purpose": "police", "recipient": police.pk, "override": "on",
         "reason": "claimed emergency, sent by a modified client"})
     assert response.status_code == 403 and "Only a case supervisor" in response.content.decode()
     assert not Disclosure.objects.exists()
 
 
-def test_a_supervisor_overrides_through_the_page(caseworker, staff, organisations) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisor_overrides_through_the_page(caseworker, staff, organisations, police) -> None:  # type: ignore[no-untyped-def]
     supervisor = staff[Role.CASE_SUPERVISOR]
     unlocked(supervisor)
     case = open_case(caseworker, consents={"interview"})
     client = keyed_client(supervisor)
     assert 'name="override"' in client.get(url("cases:case", case.pk)).content.decode()
     response = client.post(url("cases:disclose", case.pk), {
-        "purpose": "police", "recipient": organisations["other"].pk, "override": "on",
+        "purpose": "police", "recipient": police.pk, "override": "on",
         "reason": "A child is at risk: the broker knows the address"})
     assert response.status_code == 302
     assert Disclosure.objects.get().overridden

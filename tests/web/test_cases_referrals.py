@@ -4,7 +4,7 @@ who may move it, and revocation erasing the shared copy."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.web.cases_support import (
     HEALTH,
@@ -25,6 +25,11 @@ from tipnet.web.cases.sealing import ContentError, content_open
 @pytest.fixture
 def shelter_worker(organisations):  # type: ignore[no-untyped-def]
     """A caseworker of the receiving organisation ("Other NGO", a shelter that takes men)."""
+    from tipnet.web.directory.models import Service
+
+    # Receivers run a fitting service (issue 12, cases.receivers).
+    Service.objects.create(organisation=organisations["other"], name="Shelter for men and women", kinds=["shelter"],
+                           sexes=["male", "female"], residence=["regular", "irregular", "trainee"], nationwide=True)
     user = make_staff("shelter_cw", organisations["other"], Role.CASEWORKER)
     unlocked(user)
     return user
@@ -90,7 +95,7 @@ def test_revocation_erases_the_shared_copy(caseworker, shelter_worker, organisat
     referral = services.referral_propose(actor=caseworker, case=case, receiver=organisations["other"], sections=["situation"],
                                          reason="", private_key=unlocked(caseworker))
     colleague = make_staff("colleague_r", organisations["ngo"], Role.CASEWORKER)
-    with pytest.raises(services.CaseError, match="Only the person who referred"):
+    with translation.override("en"), pytest.raises(services.CaseError, match="Only the person who referred"):
         services.referral_decide(actor=colleague, referral=referral, action="revoke")
     revoked = services.referral_decide(actor=staff[Role.CASE_SUPERVISOR], referral=referral, action="revoke")
     assert revoked.state == "revoked" and bytes(revoked.sealed_key) == b"" and bytes(revoked.ciphertext) == b""
@@ -108,11 +113,16 @@ def test_referral_pages_end_to_end_over_http(caseworker, shelter_worker, organis
     # A hotline operator reads reports, not cases: she holds no share of the trustee's organisation key.
     unlocked(make_staff("trustee_op", organisations["trustee"], Role.HOTLINE_OPERATOR))
     still = sender.post(url("cases:referral_new", case.pk), {"recipient": organisations["trustee"].pk, "sections": ["situation"]})
-    assert still.status_code == 400 and "cannot receive referrals yet" in still.content.decode()
+    # The trustee runs no service that fits him (issue 12, cases.receivers) and holds no key: refused.
+    assert still.status_code == 400 and not Referral.objects.exists()
+    from tipnet.web.directory.models import Service
+
     third = Organisation.objects.create(name="Third NGO", type=OrganisationType.NGO)
+    Service.objects.create(organisation=third, name="Shelter for men", kinds=["shelter"], sexes=["male"],
+                           residence=["regular", "irregular", "trainee"], nationwide=True)
     unlocked(make_staff("third_cw", third, Role.CASEWORKER))
     refused = sender.post(url("cases:referral_new", case.pk), {"recipient": third.pk, "sections": ["situation"]})
-    assert refused.status_code == 403 and not Referral.objects.exists()
+    assert refused.status_code == 403 and not Referral.objects.exists()  # a fitting receiver, but no consent for it
     response = sender.post(url("cases:referral_new", case.pk), {"recipient": shelter.pk, "sections": ["situation"],
                                                                  "reason": "a bed for a man, Vietnamese speaker"})
     assert response.status_code == 302

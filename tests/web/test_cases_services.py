@@ -32,6 +32,15 @@ def supervisor(staff, caseworker):  # type: ignore[no-untyped-def]
     return user
 
 
+@pytest.fixture
+def police(db):  # type: ignore[no-untyped-def]
+    """Disclosures to the police go to an organisation of type law enforcement (issue 12)."""
+    from tipnet.web.accounts.models import Organisation
+    from tipnet.web.accounts.roles import OrganisationType
+
+    return Organisation.objects.create(name="Prefectural Police", type=OrganisationType.LAW_ENFORCEMENT)
+
+
 def test_a_case_gets_a_neutral_reference_per_organisation_and_year(caseworker, organisations) -> None:  # type: ignore[no-untyped-def]
     first, second = open_case(caseworker), open_case(caseworker, name="Tran Thi Mai")
     year = timezone.localdate().year
@@ -147,9 +156,8 @@ def test_the_duplicate_warning_finds_another_spelling_and_a_swapped_birth_date(c
 # --------------------------------------------------------------------------------------- consent
 
 
-def test_disclosure_to_police_needs_a_current_consent(caseworker, organisations) -> None:  # type: ignore[no-untyped-def]
+def test_disclosure_to_police_needs_a_current_consent(caseworker, organisations, police) -> None:  # type: ignore[no-untyped-def]
     case = open_case(caseworker, consents={"interview"})
-    police = organisations["other"]
     with pytest.raises(services.ConsentRefused):
         services.case_disclose(actor=caseworker, case=case, recipient=police, purpose="police")
     assert not Disclosure.objects.exists()
@@ -175,22 +183,22 @@ def test_a_referral_consent_names_its_receiver(caseworker, organisations) -> Non
         services.case_disclose(actor=caseworker, case=case, recipient=trustee, purpose="referral")
 
 
-def test_a_caseworker_sending_an_override_flag_is_refused(caseworker, organisations) -> None:  # type: ignore[no-untyped-def]
+def test_a_caseworker_sending_an_override_flag_is_refused(caseworker, organisations, police) -> None:  # type: ignore[no-untyped-def]
     """The Primero gap: the server, not the client, decides who may override a missing consent."""
     case = open_case(caseworker, consents={"interview"})
     with pytest.raises(services.ConsentRefused, match="Only a case supervisor"):
-        services.case_disclose(actor=caseworker, case=case, recipient=organisations["other"], purpose="police",
+        services.case_disclose(actor=caseworker, case=case, recipient=police, purpose="police",
                                override=True, reason="A life is in danger: threats by the broker tonight")
     assert not Disclosure.objects.exists()
     assert not AuditEvent.objects.filter(action="consent.overridden").exists()
 
 
-def test_a_supervisor_overrides_with_a_reason_and_it_is_audited(caseworker, supervisor, organisations) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisor_overrides_with_a_reason_and_it_is_audited(caseworker, supervisor, organisations, police) -> None:  # type: ignore[no-untyped-def]
     case = open_case(caseworker, consents={"interview"})
     with pytest.raises(services.CaseError):
-        services.case_disclose(actor=supervisor, case=case, recipient=organisations["other"], purpose="police",
+        services.case_disclose(actor=supervisor, case=case, recipient=police, purpose="police",
                                override=True, reason="")
-    disclosure = services.case_disclose(actor=supervisor, case=case, recipient=organisations["other"], purpose="police",
+    disclosure = services.case_disclose(actor=supervisor, case=case, recipient=police, purpose="police",
                                         override=True, reason="A life is in danger: threats by the broker tonight")
     assert disclosure.overridden and disclosure.event is not None
     audit = AuditEvent.objects.get(action="consent.overridden")

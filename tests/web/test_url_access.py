@@ -105,6 +105,13 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "cases:retention": ("POST", frozenset({Role.CASE_SUPERVISOR, Role.ORG_ADMIN})),
 
     "cases:referral_note": ("POST", CASES),  # the receiving organisation's update on the sender's timeline
+
+    # Issue 12 (network): the dashboard (counts only) also for organisation admins; the report the
+    # trustee forwarded to the NGO, and opening a case from it, for its case workers.
+    "cases:dashboard": ("GET", CASES | {Role.ORG_ADMIN}),
+    "cases:forwarded_reports": ("GET", CASES),
+    "cases:forwarded_report": ("GET", CASES),
+    "cases:forwarded_report_open": ("GET", CASES),
     "directory:help": ("GET", PUBLIC),
     "directory:help_trafficking": ("GET", PUBLIC),
     "directory:help_rights": ("GET", PUBLIC),
@@ -242,7 +249,14 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
     PracticeAttempt.objects.create(user=staff[Role.TRAINEE], cohort=cohort, case_id="titp-debt-passport", passed=True,
                                    score=100, feedback={"missed": []})
     attempt = PracticeAttempt.objects.create(user=staff[Role.TRAINEE], cohort=cohort, case_id="titp-debt-passport")
+    from tipnet.web.cases.models import ForwardedReport
+    from tipnet.web.report.models import Forwarding
+
+    forwarded = ForwardedReport.objects.create(
+        forwarding=Forwarding.objects.create(report=submission.report, recipient=organisations["ngo"]),
+        organisation=organisations["ngo"])
     return {
+        "forwarded_id": forwarded.pk,
         "referral_id": referral_row(case, organisations["other"], by=staff[Role.CASEWORKER]).pk,
         "case_id": case.pk,
         "document_id": document_row(case).pk,

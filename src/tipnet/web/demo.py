@@ -28,6 +28,12 @@ ORGANISATIONS = [
     ("Demo Prefectural Police", OrganisationType.LAW_ENFORCEMENT, "Tokyo"),
     ("Demo Research Institute", OrganisationType.SCHOOL, "Kyoto"),
     ("Demo Network Secretariat", OrganisationType.NGO, "Tokyo"),
+    # Receivers of referrals and disclosures (issue 12): a shelter that takes men, IOM for return,
+    # labour standards inspection and the immigration services.
+    ("Demo Shelter for Men", OrganisationType.NGO, "Shizuoka"),
+    ("Demo IOM Office", OrganisationType.INTERNATIONAL, "Tokyo"),
+    ("Demo Labour Standards Inspection Office", OrganisationType.LABOUR_INSPECTION, "Aichi"),
+    ("Demo Immigration Bureau", OrganisationType.IMMIGRATION, "Aichi"),
 ]
 
 USERS = [
@@ -40,6 +46,9 @@ USERS = [
     ("researcher", "Researcher (demo)", "Demo Research Institute", Role.RESEARCHER),
     ("coordinator", "Advocacy coordinator (demo)", "Demo Network Secretariat", Role.COORDINATOR),
     ("trainee", "Trainee (demo)", "Demo Migrant Support NGO", Role.TRAINEE),
+    ("shelter", "Shelter caseworker (demo)", "Demo Shelter for Men", Role.CASEWORKER),
+    ("iom", "IOM caseworker (demo)", "Demo IOM Office", Role.CASEWORKER),
+    ("inspector", "Labour inspector (demo)", "Demo Labour Standards Inspection Office", Role.CASEWORKER),
 ]
 
 
@@ -95,14 +104,16 @@ def demo_load() -> list[DemoLogin]:
     for organisation in organisations.values():
         organisation_key_ensure(organisation=organisation)
     _demo_receiver_key(organisations["Demo Prefectural Police"])
+    from tipnet.web.directory.seed import directory_seed
+
+    directory_seed(demo=True)  # before the cases: a referral goes only to a fitting directory service
     from tipnet.web.cases.demo import demo_cases_seed
 
     demo_cases_seed(organisation=organisations["Demo Migrant Support NGO"],
                     owner=User.objects.get(username="caseworker"), password=DEMO_PASSWORD,
-                    legal_aid=organisations["Demo Legal Aid Office"])
-    from tipnet.web.directory.seed import directory_seed
-
-    directory_seed(demo=True)
+                    legal_aid=organisations["Demo Legal Aid Office"],
+                    receivers={"shelter": organisations["Demo Shelter for Men"], "iom": organisations["Demo IOM Office"],
+                               "inspection": organisations["Demo Labour Standards Inspection Office"]})
     from tipnet.web.training.seed import training_demo_seed
 
     training_demo_seed(trainer=User.objects.get(username="orgadmin"), trainee=User.objects.get(username="trainee"))

@@ -1,7 +1,8 @@
 """Mapping between HTCDS values and tipnet's own codes, for the models that exist today.
 
-Only organisations so far: tipnet's organisation types are HTCDS v2.0's ``org_Type`` plus three of
-its own (the reporting line's trustee, an authority that receives reports, an embassy), which have
+Only organisations so far: tipnet's organisation types are HTCDS v2.0's ``org_Type`` plus five of
+its own (the reporting line's trustee, an authority that receives reports, an embassy, an
+international organisation, labour standards inspection), which have
 no HTCDS value and are exported as ``None`` (no answer), never as a wrong one. Cases, referrals and
 consents are mapped when the cases app lands (docs/api.md).
 """
@@ -21,7 +22,9 @@ ORG_TYPE_TO_HTCDS = {
     "corporate": "CorporateBusiness",
     "school": "SchoolOrCollege",
 }
-TIPNET_ONLY_ORG_TYPES = frozenset({"trustee", "authority", "embassy"})
+# International organisation (IOM) and labour standards inspection (issue 12) have no HTCDS value of
+# their own either (an inspection office is central government, but the reverse map must stay one-to-one).
+TIPNET_ONLY_ORG_TYPES = frozenset({"trustee", "authority", "embassy", "international", "labour_inspection"})
 ORG_TYPE_FROM_HTCDS = {value: code for code, value in ORG_TYPE_TO_HTCDS.items()}
 
 

@@ -11,7 +11,8 @@ role               organisation types
 ================== =====================================================================
 hotline_operator   trustee only (the reporting line's reports are sealed to them)
 caseworker         ngo, law_enforcement, health_service, local_gov, immigration,
-                   legal_service, authority, embassy (those who meet and screen people)
+                   legal_service, authority, embassy, international, labour_inspection
+                   (those who meet and screen people, and receive referrals)
 case_supervisor    the same types as caseworker (reads every section of the organisation's
                    cases and alone may override a missing consent: docs/cases.md)
 org_admin          every type
@@ -52,6 +53,7 @@ _EVERY_TYPE = frozenset(T.values)
 # Those who meet and screen people, and keep their cases.
 _MEETS_PEOPLE = frozenset({
     T.NGO, T.LAW_ENFORCEMENT, T.HEALTH_SERVICE, T.LOCAL_GOV, T.IMMIGRATION, T.LEGAL_SERVICE, T.AUTHORITY, T.EMBASSY,
+    T.INTERNATIONAL, T.LABOUR_INSPECTION,
 })
 
 ROLES_BY_ORGANISATION_TYPE: dict[str, frozenset[str]] = {

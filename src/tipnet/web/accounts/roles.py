@@ -29,7 +29,8 @@ ORGANISATION_KEY_ROLES: frozenset[str] = frozenset({Role.CASEWORKER, Role.CASE_S
 
 
 class OrganisationType(models.TextChoices):
-    """HTCDS 2.0 organisation types (``org_Type``), plus trustee, authority and embassy."""
+    """HTCDS 2.0 organisation types (``org_Type``), plus trustee, authority, embassy, international
+    organisation and labour standards inspection."""
 
     NGO = "ngo", _("NGO")
     LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
@@ -43,3 +44,7 @@ class OrganisationType(models.TextChoices):
     TRUSTEE = "trustee", _("Reporting-line trustee")
     AUTHORITY = "authority", _("Authority receiving reports")
     EMBASSY = "embassy", _("Embassy or consulate")
+    # IOM, UNHCR: assisted voluntary return and reintegration, protection (issue 12).
+    INTERNATIONAL = "international", _("International organisation")
+    # 労働基準監督署: labour-law enforcement, a receiver of referrals and disclosures (issue 12).
+    LABOUR_INSPECTION = "labour_inspection", _("Labour standards inspection")

@@ -48,6 +48,7 @@ DEMO_CASES = [
         "tasks": [("Shelter check-in call", 1)],
         "events": [("note", 30, "Moved to a women's shelter.")],
         "status": "follow_up",
+        "return": True,
     },
     {
         "content": {
@@ -68,14 +69,18 @@ DEMO_CASES = [
 ]
 
 
-def demo_cases_seed(*, organisation: Organisation, owner: User, password: str, legal_aid: Organisation) -> int:
+def demo_cases_seed(*, organisation: Organisation, owner: User, password: str, legal_aid: Organisation,
+                    receivers: dict[str, Organisation] | None = None) -> int:
     """Open the demo cases once (none if the organisation has cases), and refer the first to the
-    demo legal aid office with the person's consent. Returns how many cases were made."""
+    demo legal aid office with the person's consent. With ``receivers`` (issue 12): he is also
+    referred to the shelter for men, which accepts, and his wage case is disclosed to the labour
+    standards inspection with his consent; the second person is referred to IOM for her return.
+    Returns how many cases were made."""
     if Case.objects.filter(organisation=organisation).exists():
         return 0
     private_key = keyring_unlock(owner, password=password)
     today = timezone.localdate()
-    referred = None
+    referred = returning = None
     for spec in sorted(DEMO_CASES, key=lambda s: -int(s["days_ago"])):  # references in date order
         opened = today - datetime.timedelta(days=spec["days_ago"])
         case = services.case_open(actor=owner, organisation=organisation, content=spec["content"],
@@ -90,15 +95,42 @@ def demo_cases_seed(*, organisation: Organisation, owner: User, password: str, l
                                  status=spec["status"], private_key=private_key)
         if spec.get("refer"):
             referred = case
+        if spec.get("return"):
+            returning = case
     assert referred is not None
     services.consent_record(actor=owner, case=referred, purpose="referral", given_on=today, recipient=legal_aid)
     services.referral_propose(actor=owner, case=referred, receiver=legal_aid, sections=["identity", "situation"],
                               reason="demo: unpaid wages and a confiscated passport; he would like a lawyer who "
-                                     "speaks Vietnamese", private_key=private_key)
+                                     "speaks Vietnamese", private_key=private_key, need="legal")
+    if receivers:
+        _demo_network(owner=owner, private_key=private_key, referred=referred, returning=returning,
+                      receivers=receivers, today=today)
     from tipnet.web.cases.documents import document_add
 
     document_add(actor=owner, case=referred, section="other", title="demo: employment contract", data=demo_pdf())
     return len(DEMO_CASES)
+
+
+def _demo_network(*, owner: User, private_key: bytes | None, referred: Case, returning: Case | None,
+                  receivers: dict[str, Organisation], today: datetime.date) -> None:
+    from tipnet.web.accounts.models import Membership
+    from tipnet.web.accounts.roles import Role
+
+    shelter, iom, inspection = receivers["shelter"], receivers["iom"], receivers["inspection"]
+    services.consent_record(actor=owner, case=referred, purpose="referral", given_on=today, recipient=shelter)
+    stay = services.referral_propose(actor=owner, case=referred, receiver=shelter, sections=["identity", "situation"],
+                                     reason="demo: he left the company dormitory and has nowhere safe to sleep",
+                                     private_key=private_key, need="shelter")
+    shelter_worker = Membership.objects.filter(organisation=shelter, role=Role.CASEWORKER).first()
+    if shelter_worker is not None:
+        services.referral_decide(actor=shelter_worker.user, referral=stay, action="accept")
+    services.consent_record(actor=owner, case=referred, purpose="labour_inspection", given_on=today)
+    services.case_disclose(actor=owner, case=referred, recipient=inspection, purpose="labour_inspection")
+    if returning is not None:
+        services.consent_record(actor=owner, case=returning, purpose="referral", given_on=today, recipient=iom)
+        services.referral_propose(actor=owner, case=returning, receiver=iom, sections=["identity", "situation"],
+                                  reason="demo: she wants to go home to Manila; assisted voluntary return and "
+                                         "reintegration", private_key=private_key, need="return")
 
 
 def demo_pdf(text: str = "Demo employment contract (invented)") -> bytes:

@@ -181,7 +181,8 @@ class ConsentForm(_RecipientForm):
 
 class DisclosureForm(_RecipientForm):
     purpose = forms.ChoiceField(label=_("Shared as"), choices=[
-        (Consent.Purpose.POLICE, Consent.Purpose.POLICE.label), (Consent.Purpose.REFERRAL, Consent.Purpose.REFERRAL.label)])
+        (p, p.label) for p in (Consent.Purpose.POLICE, Consent.Purpose.IMMIGRATION, Consent.Purpose.LABOUR_INSPECTION,
+                               Consent.Purpose.REFERRAL)])
     recipient = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     override = forms.BooleanField(label=_("Override a missing consent (case supervisors only)"), required=False)
     reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=2000,
@@ -193,6 +194,7 @@ SECTION_CHOICES = [("identity", _("Identity")), ("situation", _("Situation")), (
 
 
 class ReferralForm(_RecipientForm):
+    need = forms.ChoiceField(label=_("What the person needs"), required=False)
     recipient = forms.ModelChoiceField(label=_("Refer to"), queryset=Organisation.objects.none())
     transfer = forms.BooleanField(label=_("Transfer the whole case (the other organisation takes it over)"),
                                   required=False)
@@ -203,6 +205,18 @@ class ReferralForm(_RecipientForm):
     override = forms.BooleanField(label=_("Override a missing consent (case supervisors only)"), required=False)
     override_reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=2000,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, organisation: Organisation, receivers: list[int] | None = None,
+                 **kwargs: Any) -> None:
+        """``receivers``: on the case page, only the organisations with a fitting service are offered
+        (cases.receivers); a posted form accepts any other organisation, which the service then
+        refuses with a clear message when it does not fit."""
+        super().__init__(*args, organisation=organisation, **kwargs)
+        from tipnet.web.cases.receivers import NEEDS
+
+        self.fields["need"].choices = [("", _("Any kind of help")), *NEEDS]
+        if receivers is not None:
+            self.fields["recipient"].queryset = self.fields["recipient"].queryset.filter(pk__in=receivers)
 
 
 class ReturnForm(forms.Form):

@@ -123,8 +123,9 @@ class Consent(models.Model):
     """One consent, given on a date and perhaps withdrawn on a later one; never deleted.
 
     The seven HTCDS informed-consent items (con_Consent guidance, after the IOM screening form) are
-    recorded at intake; a referral consent names its receiving organisation; police and research
-    are separate purposes. A withdrawn consent stays, with its date: the record of what the person
+    recorded at intake; a referral consent names its receiving organisation; police, immigration,
+    labour standards inspection and research are separate purposes (a person may want the labour
+    inspectors told and fear the immigration services). A withdrawn consent stays, with its date: the record of what the person
     agreed to, and when they stopped, is itself what APPI asks for.
     """
 
@@ -138,6 +139,8 @@ class Consent(models.Model):
         WITHDRAWAL_TOLD = "withdrawal_told", _("Was told how to withdraw consent")
         REFERRAL = "referral", _("Referral to another organisation")
         POLICE = "police", _("Sharing with the police")
+        IMMIGRATION = "immigration", _("Sharing with the immigration services")
+        LABOUR_INSPECTION = "labour_inspection", _("Sharing with labour standards inspection")
         RESEARCH = "research", _("De-identified research use")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
@@ -230,3 +233,21 @@ class Referral(Sealed):
 
 # Documents, retention and erasure (issue 12, the person's rights): kept in their own module.
 from tipnet.web.cases.models_rights import CaseDocument, CaseErasure, RetentionPolicy, SubjectAccess  # noqa: E402,F401
+
+class ForwardedReport(Sealed):
+    """A report the reporting line's trustee forwarded to this member organisation, delivered in
+    tipnet: the forwarded document (exactly what the age package holds: no internal notes, no
+    files, no receipt) sealed to the receiving organisation's key. Its caseworkers read it and may
+    open a case from it (``from_report``); ``case`` then links the two. In clear: who received it
+    and when, and whether (and by whom) it was opened as a case."""
+
+    forwarding = models.OneToOneField("report.Forwarding", on_delete=models.CASCADE, related_name="member_copy")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="forwarded_reports")
+    received_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    opened_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "-received_at"], name="forwarded_report_inbox")]

@@ -57,22 +57,48 @@ class ServiceFit:
     speaks_language: bool
 
 
-def services_for_person(*, sections: dict[str, dict[str, Any]], exclude_organisation_id: int,
-                        limit: int = 12) -> list[ServiceFit]:
-    """Published services of other organisations that accept this person (sex, age today, residence
-    status), those speaking one of the person's languages first: so that a man is offered what
-    exists for men. Uses only sections the reader already sees."""
+@dataclass(frozen=True)
+class PersonEligibility:
+    """What the directory's eligibility rules need to know of a person, from the case sections the
+    reader sees: the directory's sex code, age today, residence code, languages, citizenships."""
+
+    sex: str
+    age: int | None
+    residence: str
+    languages: frozenset[str]
+    citizenships: frozenset[str]
+
+    def accepted_by(self, service: Service) -> bool:
+        """The checks service_search cannot make in SQL: residence status and nationality."""
+        if service.residence and self.residence not in service.residence:
+            return False
+        only = set(service.nationalities.upper().split())
+        return not only or not self.citizenships or bool(only & self.citizenships)
+
+
+def person_eligibility(sections: dict[str, dict[str, Any]]) -> PersonEligibility:
     situation, identity = sections.get("situation") or {}, sections.get("identity") or {}
     birth = identity.get("birth_date") or ""
     age = None
     if birth:
         born, today = datetime.date.fromisoformat(birth), timezone.localdate()
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    sex = _DIRECTORY_SEX.get(str(situation.get("sex") or ""), "")
-    found = service_search(SearchFilters(sex=sex, age=age), with_language=False)
-    residence = _DIRECTORY_RESIDENCE.get(str(situation.get("residence_status") or ""), "regular")
-    languages = set(situation.get("languages") or [])
-    fits = [ServiceFit(s, bool(languages & set(s.languages))) for s in found
-            if s.organisation_id != exclude_organisation_id and (not s.residence or residence in s.residence)]
+    return PersonEligibility(
+        sex=_DIRECTORY_SEX.get(str(situation.get("sex") or ""), ""), age=age,
+        residence=_DIRECTORY_RESIDENCE.get(str(situation.get("residence_status") or ""), "regular"),
+        languages=frozenset(situation.get("languages") or []),
+        citizenships=frozenset(str(c).upper() for c in situation.get("citizenships") or []),
+    )
+
+
+def services_for_person(*, sections: dict[str, dict[str, Any]], exclude_organisation_id: int,
+                        limit: int = 12) -> list[ServiceFit]:
+    """Published services of other organisations that accept this person (sex, age today, residence
+    status), those speaking one of the person's languages first: so that a man is offered what
+    exists for men. Uses only sections the reader already sees."""
+    person = person_eligibility(sections)
+    found = service_search(SearchFilters(sex=person.sex, age=person.age), with_language=False)
+    fits = [ServiceFit(s, bool(person.languages & set(s.languages))) for s in found
+            if s.organisation_id != exclude_organisation_id and person.accepted_by(s)]
     fits.sort(key=lambda f: not f.speaks_language)  # stable: keeps the directory's own order otherwise
     return fits[:limit]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Organisation, User
+from tipnet.web.accounts.roles import OrganisationType
 from tipnet.web.cases.access import (
     SECTIONS,
     case_organisations,
@@ -47,7 +48,15 @@ INFORMED_CONSENT = (
     Consent.Purpose.RESEARCH_TOLD, Consent.Purpose.ACCESS_RIGHT_TOLD, Consent.Purpose.STORAGE_TOLD,
     Consent.Purpose.WITHDRAWAL_TOLD,
 )
-SHARING = (Consent.Purpose.REFERRAL, Consent.Purpose.POLICE, Consent.Purpose.RESEARCH)
+SHARING = (Consent.Purpose.REFERRAL, Consent.Purpose.POLICE, Consent.Purpose.IMMIGRATION,
+           Consent.Purpose.LABOUR_INSPECTION, Consent.Purpose.RESEARCH)
+# A disclosure to an authority goes to an organisation of the matching type, under the person's
+# consent for that authority (docs/cases.md, "Authorities").
+AUTHORITY_TYPES: dict[str, frozenset[str]] = {
+    Consent.Purpose.POLICE: frozenset({OrganisationType.LAW_ENFORCEMENT}),
+    Consent.Purpose.IMMIGRATION: frozenset({OrganisationType.IMMIGRATION}),
+    Consent.Purpose.LABOUR_INSPECTION: frozenset({OrganisationType.LABOUR_INSPECTION}),
+}
 MAX_TEXT = 4000
 
 
@@ -163,7 +172,7 @@ def case_open(
             "A case is opened only with the person's consent to the interview and to the record. "
             "Ask the person, and tick the first consent."
         ))
-    unknown = set(consents) - set(INFORMED_CONSENT) - {Consent.Purpose.POLICE, Consent.Purpose.RESEARCH}
+    unknown = set(consents) - set(INFORMED_CONSENT) - set(AUTHORITY_TYPES) - {Consent.Purpose.RESEARCH}
     if unknown:
         raise CaseError(_("Unknown consent."))
     public_key = _public_key(organisation)
@@ -426,6 +435,13 @@ def cases_with_research_consent(*, organisation: Organisation) -> list[Case]:
     return list(Case.objects.filter(organisation=organisation, pk__in=consented).order_by("pk"))
 
 
+_AUTHORITY_NAMES = {
+    Consent.Purpose.POLICE: lambda: _("the police"),
+    Consent.Purpose.IMMIGRATION: lambda: _("the immigration services"),
+    Consent.Purpose.LABOUR_INSPECTION: lambda: _("labour standards inspection"),
+}
+
+
 @transaction.atomic
 def case_disclose(
     *,
@@ -437,15 +453,20 @@ def case_disclose(
     override: bool = False,
     reason: str = "",
 ) -> Disclosure:
-    """Record that case data went to ``recipient`` (police, or a referral). Refused without the
-    matching current consent, unless a case supervisor overrides it with a reason (a child at risk,
+    """Record that case data went to ``recipient`` (an authority: police, immigration services,
+    labour standards inspection, each only to an organisation of that type; or a referral).
+    Refused without the matching current consent, unless a case supervisor overrides it with a reason (a child at risk,
     a life in danger). The override is decided here, from the actor's role in the case's
     organisation: a client that sends ``override`` without that role is refused (the Primero gap,
     ../shared/reference/case-management.md §1 "Consent")."""
-    if purpose not in (Consent.Purpose.POLICE, Consent.Purpose.REFERRAL):
-        raise CaseError(_("Choose the police or a referral."))
+    if purpose not in (*AUTHORITY_TYPES, Consent.Purpose.REFERRAL):
+        raise CaseError(_("Choose the police, the immigration services, labour standards inspection or a referral."))
     if recipient.pk == case.organisation_id:
         raise CaseError(_("A disclosure goes to another organisation."))
+    if purpose in AUTHORITY_TYPES and recipient.type not in AUTHORITY_TYPES[purpose]:
+        raise CaseError(_("%(organisation)s is not %(authority)s: choose an organisation of that kind, or record a "
+                          "referral.") % {"organisation": recipient.name,
+                                          "authority": _AUTHORITY_NAMES[purpose]()})
     disclosed_on = disclosed_on or _today()
     consented = consent_current(case=case, purpose=purpose, recipient=recipient)
     event = None
@@ -502,11 +523,15 @@ def referral_propose(
     override: bool = False,
     override_reason: str = "",
     transfer: bool = False,
+    need: str = "",
 ) -> Referral:
     """Refer the case to ``receiver``, sharing the chosen sections sealed to the receiver's key.
 
-    Needs the person's referral consent naming the receiver (or a case supervisor's override):
-    the disclosure is recorded through ``case_disclose``, which refuses without it."""
+    The receiver must run a directory service of the kind ``need`` ("" for any kind) that fits the
+    person, or be the authority for that need (``receivers.receiver_refusal``, from the case content
+    decrypted here: what the client posts about the person is never trusted). Needs the person's
+    referral consent naming the receiver (or a case supervisor's override): the disclosure is
+    recorded through ``case_disclose``, which refuses without it."""
     if transfer:
         sections = list(SECTIONS)  # a transfer moves the whole case
     chosen = [s for s in SECTIONS if s in set(sections)]
@@ -523,10 +548,16 @@ def referral_propose(
     if receiver.pk != case.organisation_id and receiver_key is None:
         raise CaseError(_("This organisation cannot receive referrals yet: none of its staff has an encryption key."))
     org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
+    content = _complete(_open(case, org_private))
+    if receiver.pk != case.organisation_id:
+        from tipnet.web.cases.receivers import receiver_refusal
+
+        refusal = receiver_refusal(sections=content, receiver=receiver, need=need, sender_id=case.organisation_id)
+        if refusal:
+            raise CaseError(refusal)
     disclosure = case_disclose(actor=actor, case=case, recipient=receiver, purpose=Consent.Purpose.REFERRAL,
                                override=override, reason=override_reason)
     assert receiver_key is not None  # case_disclose refused a referral to the case's own organisation
-    content = _complete(_open(case, org_private))
     referral = Referral(case=case, sender=case.organisation, receiver=receiver, sections=chosen, created_by=actor,
                         disclosure=disclosure,
                         kind=Referral.Kind.TRANSFER if transfer else Referral.Kind.REFERRAL)
@@ -537,7 +568,7 @@ def referral_propose(
     _add_event(actor=actor, case=case, public_key=_public_key(case.organisation), kind=CaseEvent.Kind.REFERRAL,
                occurred_on=_today(), text=f"{receiver.name}: {Referral.State.PROPOSED.label}")
     audit_record(actor=actor, action=Action.REFERRAL_PROPOSED, organisation=case.organisation, target_type="referral",
-                 target_id=referral.pk, recipient=receiver, details={"case": case.pk, "sections": chosen})
+                 target_id=referral.pk, recipient=receiver, details={"case": case.pk, "sections": chosen, "need": need})
     return referral
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tipnet.web.cases import views, views_rights
+from tipnet.web.cases import network_views, views, views_rights
 
 app_name = "cases"
 
@@ -31,4 +31,9 @@ urlpatterns = [
     path("retention/", views_rights.retention_view, name="retention"),
 
     path("referrals/<int:referral_id>/notes/", views.referral_note_view, name="referral_note"),
+
+    path("dashboard/", network_views.dashboard_view, name="dashboard"),
+    path("reports/", network_views.forwarded_reports_view, name="forwarded_reports"),
+    path("reports/<int:forwarded_id>/", network_views.forwarded_report_view, name="forwarded_report"),
+    path("reports/<int:forwarded_id>/open/", network_views.forwarded_report_open_view, name="forwarded_report_open"),
 ]

@@ -143,6 +143,13 @@ def _display(sections: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, s
     return rows
 
 
+def _referral_context(request: HttpRequest, case: Case, sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The referral form with the receivers that fit the person for the need chosen (cases.receivers)."""
+    from tipnet.web.cases.receivers import receiver_context
+
+    return receiver_context(request.GET, case=case, sections=sections)
+
+
 def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     private_key = current_private_key(request)
     try:
@@ -169,7 +176,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         "event_form": EventForm(), "task_form": TaskForm(),
         "consent_form": ConsentForm(organisation=case.organisation),
         "disclosure_form": DisclosureForm(organisation=case.organisation),
-        "referral_form": ReferralForm(organisation=case.organisation),
+        **_referral_context(request, case, content.sections),
         "return_form": ReturnForm(),
         "fitting_services": services_for_person(sections=content.sections, exclude_organisation_id=case.organisation_id),
         "referrals": case.referrals.select_related("receiver"),
@@ -336,7 +343,7 @@ def referral_new_view(request: HttpRequest, case_id: int) -> HttpResponse:
         referral = services.referral_propose(
             actor=request.user, case=case, receiver=data["recipient"], sections=data["sections"], reason=data["reason"],
             private_key=current_private_key(request), override=data["override"], override_reason=data["override_reason"],
-            transfer=data["transfer"])
+            transfer=data["transfer"], need=data["need"])
     except services.ConsentRefused as error:
         return _message(request, case, str(error), 403)
     except services.CaseError as error:

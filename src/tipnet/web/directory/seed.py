@@ -104,7 +104,7 @@ REAL: list[Entry] = [
         eligibility_note="Any nationality, sex or age.",
     ),
     Entry(
-        "IOM Japan", OrganisationType.NGO, "IOM駐日事務所", "IOM Japan",
+        "IOM Japan", OrganisationType.INTERNATIONAL, "IOM駐日事務所", "IOM Japan",
         ["return", "consultation"], ALL_SEXES, FOREIGN, [],
         "International Organization for Migration: interviews with the immigration agency, help to return "
         "home safely and to rebuild life in the home country (funded by the Government of Japan).",
@@ -136,7 +136,7 @@ REAL: list[Entry] = [
         source=REF + "; phone numbers per a 2020 source (also 03-5363-3013)",
     ),
     Entry(
-        "労働基準監督署", OrganisationType.CENTRAL_GOV, "労働基準監督署・都道府県労働局", "Labour Standards Inspection Offices",
+        "労働基準監督署", OrganisationType.LABOUR_INSPECTION, "労働基準監督署・都道府県労働局", "Labour Standards Inspection Offices",
         ["labour", "consultation"], ALL_SEXES, ALL_STATUSES, ["ja"],
         "Labour-law enforcement in every prefecture; also asked to spot trafficking victims. Some offices "
         "have a desk for foreign workers.", prefectures=list(CODES), cost=Cost.FREE, exploitation=["labour"],
@@ -196,6 +196,17 @@ DEMO: list[Entry] = [
         "Demo Legal Aid Office", OrganisationType.LEGAL_SERVICE, "Demo: legal aid desk", "Demo: legal aid desk",
         ["legal", "residence"], ALL_SEXES, ALL_STATUSES, ["ja", "en", "th", "es", "pt"],
         "Invented demo entry: lawyers for victims, any status.", prefectures=["27", "13"], cost=Cost.FREE, source="demo",
+    ),
+    Entry(
+        "Demo Shelter for Men", OrganisationType.NGO, "Demo: shelter for men", "Demo: shelter for men",
+        ["shelter"], ["male"], ALL_STATUSES, ["ja", "vi", "en"], "Invented demo entry: a shelter that takes men.",
+        prefectures=["22"], cost=Cost.FREE, beds_total=6, beds_free=2, source="demo",
+    ),
+    Entry(
+        "Demo IOM Office", OrganisationType.INTERNATIONAL, "Demo: return and reintegration (IOM)",
+        "Demo: return and reintegration (IOM)", ["return", "consultation"], ALL_SEXES, FOREIGN,
+        ["en", "vi", "fil", "id", "th"], "Invented demo entry: assisted voluntary return and reintegration.",
+        nationwide=True, cost=Cost.FREE, source="demo",
     ),
 ]
 

@@ -183,3 +183,16 @@ def directory_gaps(*, kinds: list[str] | None = None, include_demo: bool = False
         for (kind, sex), count in nationwide.items():
             table.cells.setdefault((p.code, kind, sex), GapCell()).nationwide = count
     return table
+
+
+def free_shelter_beds_by_sex() -> dict[str, int]:
+    """Free beds in published shelters, by the sex they accept (a shelter for everyone counts for
+    each): the directory's own bed counts, one query, for the organisations' dashboards."""
+    totals = {sex: 0 for sex in Sex.values}
+    rows = (Service.objects.filter(is_published=True, beds_free__isnull=False).filter(_has("kinds", Kind.SHELTER))
+            .values_list("sexes", "beds_free"))
+    for sexes, free in rows:
+        for sex in sexes:
+            if sex in totals:
+                totals[sex] += free
+    return totals

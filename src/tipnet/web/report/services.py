@@ -475,23 +475,38 @@ def forwarding_document(conversation: Conversation) -> dict[str, Any]:
 
 
 @transaction.atomic
-def report_forward(*, actor: User, report: Report, recipient: Organisation, private_key: bytes | None) -> bytes:
+def report_forward(*, actor: User, report: Report, recipient: Organisation, private_key: bytes | None) -> bytes | None:
     """Encrypt the report to the receiver's age key (opens with the standard ``age`` tool) and
-    record the disclosure. Returns the age file to hand over."""
+    record the disclosure. Returns the age file to hand over, or None when the receiver has no age
+    key but is a member organisation that receives it in tipnet: then (and also when it has both)
+    the same document is sealed to its organisation key, to be opened there as a case
+    (``cases.from_report``)."""
+    from tipnet.web.cases.from_report import forwarded_report_deliver, organisation_receives_cases
+
     key = ReceiverKey.objects.filter(organisation=recipient).first()
-    if key is None:
+    member = organisation_receives_cases(recipient)
+    if key is None and not member:
         raise ReportError(_("This organisation has no public key for receiving reports yet."))
     conversation = _decrypt_conversation(report, _operator_keys(report, actor, private_key)[0])
-    package = forwarding_package(forwarding_document(conversation))
-    try:
-        encrypted = pyrage.encrypt(package, [pyrage.x25519.Recipient.from_str(key.recipient)])
-    except (pyrage.RecipientError, pyrage.EncryptError, ValueError) as error:
-        raise ReportError(_("The receiver's public key is not valid.")) from error
-    Forwarding.objects.create(report=report, recipient=recipient, sent_by=actor)
+    document = forwarding_document(conversation)
+    encrypted = None
+    if key is not None:
+        package = forwarding_package(document)
+        try:
+            encrypted = pyrage.encrypt(package, [pyrage.x25519.Recipient.from_str(key.recipient)])
+        except (pyrage.RecipientError, pyrage.EncryptError, ValueError) as error:
+            raise ReportError(_("The receiver's public key is not valid.")) from error
+    forwarding = Forwarding.objects.create(report=report, recipient=recipient, sent_by=actor)
+    delivered = forwarded_report_deliver(forwarding=forwarding, document=document) if member else None
+    if key is None and delivered is None:
+        raise ReportError(_("This organisation has no public key for receiving reports yet."))
     report.status = Report.Status.FORWARDED
     report.save(update_fields=["status"])
+    details: dict[str, Any] = {"format": "age(zip: json, pdf)"} if key is not None else {}
+    if delivered is not None:
+        details["in_tipnet"] = delivered.pk
     audit_record(actor=actor, action=Action.DISCLOSURE, organisation=report.trustee, recipient=recipient,
-                 target_type="report", target_id=report.pk, details={"format": "age(zip: json, pdf)"})
+                 target_type="report", target_id=report.pk, details=details)
     return encrypted
 
 

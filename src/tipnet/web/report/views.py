@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
@@ -18,7 +19,7 @@ from tipnet.core.receipts import ReceiptFormatError, receipt_normalise
 from tipnet.web.accounts import grants
 from tipnet.web.accounts.access import staff_view
 from tipnet.web.accounts.keys import current_private_key
-from tipnet.web.accounts.models import Organisation, User
+from tipnet.web.accounts.models import Membership, Organisation, User
 from tipnet.web.accounts.roles import OrganisationType
 from tipnet.web.public.errors import SummaryEntry, error_summary
 from tipnet.web.report import ratelimit, services
@@ -309,7 +310,14 @@ def _posted_id(request: HttpRequest, name: str) -> int | None:
 
 
 def _forward_targets() -> object:
-    return Organisation.objects.filter(age_key__isnull=False).exclude(type=OrganisationType.TRUSTEE)
+    """Organisations with an age key, and member organisations whose caseworkers receive the report
+    in tipnet (cases.from_report)."""
+    from tipnet.web.cases.access import CASE_ROLES
+
+    members = Membership.objects.filter(role__in=CASE_ROLES, pending=False, user__is_active=True,
+                                        user__keyring__isnull=False).values("organisation_id")
+    return (Organisation.objects.filter(Q(age_key__isnull=False) | Q(pk__in=members))
+            .exclude(type=OrganisationType.TRUSTEE).order_by("name"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -352,6 +360,11 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
                 if form.is_valid():
                     encrypted = services.report_forward(actor=request.user, report=report,
                                                         recipient=form.cleaned_data["recipient"], private_key=private_key)
+                    if encrypted is None:
+                        messages.success(request, _(
+                            "Delivered in tipnet to %(organisation)s: its caseworkers find it under Forwarded reports."
+                        ) % {"organisation": form.cleaned_data["recipient"].name})
+                        return redirect("report:report", report_id=report.pk)
                     response = HttpResponse(encrypted, content_type="application/octet-stream")
                     response["Content-Disposition"] = 'attachment; filename="report.zip.age"'
                     return response
