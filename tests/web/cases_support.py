@@ -76,3 +76,20 @@ def caseworker_fixture(staff):  # type: ignore[no-untyped-def]
     user = staff["caseworker"]
     unlocked(user)
     return user
+
+
+def runs_a_shelter_for_men(organisation) -> None:  # type: ignore[no-untyped-def]
+    """Give a receiving organisation a directory service that fits the test person (a man, a
+    technical intern): a referral goes only to an organisation with a fitting service (cases.receivers)."""
+    from tipnet.web.directory.models import Service
+
+    Service.objects.create(organisation=organisation, name="Shelter for men and women", kinds=["shelter"],
+                           sexes=["male", "female"], residence=["regular", "irregular", "trainee"], nationwide=True)
+
+
+def police_organisation():  # type: ignore[no-untyped-def]
+    """Disclosures to the police go only to an organisation of type law enforcement."""
+    from tipnet.web.accounts.models import Organisation
+    from tipnet.web.accounts.roles import OrganisationType
+
+    return Organisation.objects.get_or_create(name="Prefectural Police", type=OrganisationType.LAW_ENFORCEMENT)[0]

@@ -20,6 +20,7 @@ from tests.web.cases_support import (
     PASSWORD,
     caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
     intake_content,
+    runs_a_shelter_for_men,
     unlocked,
 )
 from tests.web.conftest import make_staff, signed_in_client, url
@@ -82,6 +83,7 @@ def _stored() -> tuple[int, ...]:
 
 @pytest.fixture
 def shelter_worker(organisations):  # type: ignore[no-untyped-def]
+    runs_a_shelter_for_men(organisations["other"])
     user = make_staff("shelter_cw", organisations["other"], Role.CASEWORKER)
     _key(user)
     return user

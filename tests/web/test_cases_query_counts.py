@@ -29,7 +29,7 @@ from tipnet.web.cases.views import CASES_PER_PAGE
 # On PostgreSQL an audit write takes the chain's advisory lock: one query more per audited read.
 CASE_LIST = 16
 CASE_LIST_FILTERED = 16
-CASE_PAGE = 39  # + 1 on PostgreSQL (the case read is audited)
+CASE_PAGE = 45  # + 1 on PostgreSQL (the case read is audited); documents and receivers added 6
 STAFF_HOME = 16
 
 

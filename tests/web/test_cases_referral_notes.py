@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.web.cases_support import (
     caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
     open_case,
+    runs_a_shelter_for_men,
     unlocked,
 )
 from tests.web.conftest import keyed_client, make_staff, url
@@ -26,6 +27,7 @@ STAY = "Staying in room 3 since tonight; sees the doctor on Monday"
 @pytest.fixture
 def referred(caseworker, organisations):  # type: ignore[no-untyped-def]
     """A case of the NGO referred, with consent, to "Other NGO" (a shelter that takes men)."""
+    runs_a_shelter_for_men(organisations["other"])
     shelter_worker = make_staff("shelter_cw", organisations["other"], Role.CASEWORKER)
     unlocked(shelter_worker)
     case = open_case(caseworker)

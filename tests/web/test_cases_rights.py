@@ -20,6 +20,8 @@ from tests.web.cases_support import (
     NAME,
     SEXUAL,
     caseworker_fixture,  # noqa: F401 (the "caseworker" fixture)
+    police_organisation,
+    runs_a_shelter_for_men,
 )
 from tests.web.conftest import make_staff, signed_in_client, url
 from tests.web.test_cases_documents import case_of, client_of, key_of, pdf_bytes, upload
@@ -82,7 +84,8 @@ def _full_case(caseworker, supervisor, organisations, shelter_worker) -> Case:  
     screening = ScreeningRecord.objects.create(organisation=case.organisation, staff_language="ja", person_language="vi",
                                                profile="adult_labour", catalogue_version="test")
     services.case_screening_link(actor=caseworker, case=case, screening=screening)
-    police = services.case_disclose(actor=caseworker, case=case, recipient=organisations["trustee"], purpose="police")
+    police = services.case_disclose(actor=caseworker, case=case, recipient=police_organisation(), purpose="police")
+    runs_a_shelter_for_men(organisations["other"])
     services.consent_record(actor=caseworker, case=case, purpose="referral", given_on=today,
                             recipient=organisations["other"])
     referral = services.referral_propose(actor=caseworker, case=case, receiver=organisations["other"],
@@ -195,7 +198,7 @@ def test_the_export_holds_everything_and_is_recorded_as_a_disclosure_to_the_pers
     assert data["sections"]["identity"]["names"] == [NAME] and data["sections"]["health"]["health_notes"] == HEALTH
     assert any(e["text"] == NOTE for e in data["timeline"]) and data["tasks"][0]["title"] == TASK
     assert {c["purpose"] for c in data["consents"]} >= {"interview", "police", "referral"}
-    assert [d["recipient"] for d in data["disclosures"]] == ["Test Trustee", "Other NGO"]
+    assert [d["recipient"] for d in data["disclosures"]] == ["Prefectural Police", "Other NGO"]
     assert data["referrals"][0]["receiver"] == "Other NGO" and data["referrals"][0]["sections"] == ["identity", "situation"]
     assert data["documents"][0]["title"] == DOC_TITLE and DOC_MARK not in response.content.decode()
     access = SubjectAccess.objects.get()
@@ -227,7 +230,7 @@ def test_who_read_or_received_lists_reads_downloads_referral_reads_and_exports( 
     assert "user_caseworker" in reads and "shelter_rights" in reads and "Other NGO" in reads
     assert "Opened a document" in reads and "Read the referral" in reads and "Export given to the person" in reads
     assert "Opened the case" in reads
-    assert "Test Trustee" in receivers and "Other NGO" in receivers and "The person themself" in receivers
+    assert "Prefectural Police" in receivers and "Other NGO" in receivers and "The person themself" in receivers
     assert NAME not in page.content.decode(), "the list shows who and when, never the content"
     entries = rights.who_read(case=case)
     assert entries[0].what.startswith("Export") and len(entries) >= 4
@@ -246,7 +249,7 @@ def test_retention_erases_closed_cases_past_the_period_and_keeps_the_rest(  # ty
     from tipnet.cli import main
 
     old = _closed(case_of(caseworker, name="Old Closed Person", birth="1980-01-01"), days_ago=3 * 366)
-    services.case_disclose(actor=caseworker, case=old, recipient=organisations["trustee"], purpose="police")
+    services.case_disclose(actor=caseworker, case=old, recipient=police_organisation(), purpose="police")
     recent = _closed(case_of(caseworker, name="Recent Closed Person", birth="1981-01-01"), days_ago=200)
     active = case_of(caseworker, name="Still Active Person", birth="1982-01-01")
     Case.objects.filter(pk=active.pk).update(opened_on=datetime.date(2015, 1, 1))

@@ -234,6 +234,7 @@ class Referral(Sealed):
 # Documents, retention and erasure (issue 12, the person's rights): kept in their own module.
 from tipnet.web.cases.models_rights import CaseDocument, CaseErasure, RetentionPolicy, SubjectAccess  # noqa: E402,F401
 
+
 class ForwardedReport(Sealed):
     """A report the reporting line's trustee forwarded to this member organisation, delivered in
     tipnet: the forwarded document (exactly what the age package holds: no internal notes, no
