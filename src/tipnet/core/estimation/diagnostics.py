@@ -18,7 +18,7 @@ are looked for (``heterogeneity_evidence``), and any one fires ``heterogeneity``
    model allows, by a common amount: the quasi-symmetric (Rasch) models of Darroch, Fienberg,
    Glonek & Junker (1993, JASA 88:1137-1148) and Agresti (1994, Biometrics 50:494-500) write
    this as one log-linear term in the number of lists a person is on. Rcapture's "Mh Darroch"
-   term ``|w|**2 / 2`` (Rivest & Baillargeon 2007, J. Stat. Softw. 19(5)) is added to the chosen
+   term ``|w|**2 / 2`` (Baillargeon & Rivest 2007, J. Stat. Softw. 19(5)) is added to the chosen
    model and kept if it improves the fit significantly (likelihood ratio, one-sided, positive
    coefficient, p < 0.02, the selection's own threshold); when the model already has every pair (so that term adds nothing),
    the "Mh Poisson" term ``2**|w|`` is used, whose new part is the groups of three and more.
