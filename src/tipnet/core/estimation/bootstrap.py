@@ -330,5 +330,6 @@ def run_bootstrap(
         quantiles=quantiles,
         levels=levels,
         monte_carlo_se=mc_se,
-        chao=chao_from_cells(samples),
+        # (Only for capture tables: counts over the 2**k - 1 observable cells.)
+        chao=chao_from_cells(samples) if y.size > 2 and (y.size + 1) & y.size == 0 else np.zeros(0),
     )
