@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from tipnet.cli._errors import InputError
 
@@ -25,7 +26,44 @@ from tipnet.cli._errors import InputError
 PROGRESS_FROM = 200
 #: Options that only some methods use. Giving one to another method is refused (exit 2) rather
 #: than silently ignored: a researcher who sets --pthresh for bic believes it changed something.
-METHOD_OPTIONS = {"pthresh": ("stepwise", "aic"), "maxorder": ("bic",), "ntop": ("bic",)}
+METHOD_OPTIONS = {
+    "pthresh": ("stepwise", "aic"),
+    "maxorder": ("bic",),
+    "ntop": ("bic",),
+    "nboot": ("stepwise", "aic", "bic"),
+}
+LOGLINEAR = ("stepwise", "aic", "bic")
+#: The latent sampler's options: used by --method latent, and by the latent run of the comparison
+#: beside a log-linear method (so not with --no-compare).
+LATENT_OPTIONS = ("burnin", "samples", "chains")
+
+
+def unused_options(method: str, given: set[str], *, nboot: int, compare: bool) -> list[str]:
+    """Why each option in ``given`` (names without ``--``) would be ignored by this run: one
+    sentence per ignored option, naming the option and the method; empty when all are used."""
+    reasons = []
+    for option, methods in METHOD_OPTIONS.items():
+        if option in given and method not in methods:
+            extra = (" (the latent-class method has a credible interval, not a bootstrap)"
+                     if option == "nboot" else "")
+            reasons.append(
+                f"--{option} is not used by --method {method} (only by {' and '.join(methods)})"
+                f"{extra}; leave it out, or choose --method {methods[0]}"
+            )
+    if method in LOGLINEAR and not compare:
+        for option in LATENT_OPTIONS:
+            if option in given:
+                reasons.append(
+                    f"--{option} is not used by --method {method} with --no-compare (only by "
+                    f"--method latent, and by the latent-class run of the comparison); leave it "
+                    f"out, or drop --no-compare"
+                )
+    if "seed" in given and method in LOGLINEAR and nboot == 0 and not compare:
+        reasons.append(
+            f"--seed is not used by --method {method} with --nboot 0 and --no-compare (nothing "
+            f"is drawn at random); leave it out, or ask for a bootstrap with --nboot"
+        )
+    return reasons
 
 
 @click.command("estimate")
@@ -40,7 +78,8 @@ METHOD_OPTIONS = {"pthresh": ("stepwise", "aic"), "maxorder": ("bic",), "ntop": 
                    "(Silverman 2014); bic: all hierarchical models (Silverman, Chan & Vincent 2024); "
                    "latent: Bayesian latent classes (Manrique-Vallier 2016, as LCMCR).")
 @click.option("--nboot", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="BCa bootstrap replicates, model selection rerun in each (0: none).")
+              help="BCa bootstrap replicates, model selection rerun in each (0: none). "
+                   "Log-linear methods only (latent has a credible interval).")
 @click.option("--seed", type=click.IntRange(min=0), default=1234, show_default=True,
               help="Seed of the bootstrap resampling.")
 @click.option("--pthresh", type=click.FloatRange(0, 1), default=None,
@@ -91,13 +130,16 @@ def estimate(
 
     if (table_file is None) == (records_file is None):
         raise InputError("give either TABLE.csv or --records FILE.csv (one of them)")
-    given = {"pthresh": pthresh, "maxorder": maxorder, "ntop": ntop}
-    for option, methods in METHOD_OPTIONS.items():
-        if given[option] is not None and method not in methods:
-            raise InputError(
-                f"--{option} is not used by --method {method} (only by {' and '.join(methods)}); "
-                f"leave it out, or choose --method {methods[0]}"
-            )
+    # An option is "given" when it came from the command line (or the environment), whatever its
+    # value: `--nboot 1000 --method latent` is refused though 1,000 is the default.
+    ctx = click.get_current_context()
+    given = {
+        name for name in ("pthresh", "maxorder", "ntop", "nboot", "seed", *LATENT_OPTIONS)
+        if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)
+    }
+    reasons = unused_options(method, given, nboot=nboot, compare=compare)
+    if reasons:
+        raise InputError("; ".join(reasons))
     try:
         if records_file is not None:
             table = read_records(records_file)

@@ -94,6 +94,9 @@ class BootstrapResult:
     quantiles: dict[float, float]
     levels: dict[float, float]
     monte_carlo_se: dict[float, float] = field(default_factory=dict)
+    #: Chao's (1987) lower bound on each replicate table (same order as ``estimates``), for the
+    #: paired comparison of ``diagnostics.heterogeneity_evidence``.
+    chao: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
     @property
     def n_failed(self) -> int:
@@ -316,6 +319,8 @@ def run_bootstrap(
         progress(total, total)
     quantiles, levels, z0 = bca_quantiles(reps, estimate, acceleration, alpha)
     mc_se = bca_monte_carlo_se(reps, estimate, acceleration, alpha, seed=seed)
+    from .chao import chao_from_cells
+
     return BootstrapResult(
         nboot=nboot,
         seed=seed,
@@ -325,4 +330,6 @@ def run_bootstrap(
         quantiles=quantiles,
         levels=levels,
         monte_carlo_se=mc_se,
+        # (Only for capture tables: counts over the 2**k - 1 observable cells.)
+        chao=chao_from_cells(samples) if y.size > 2 and (y.size + 1) & y.size == 0 else np.zeros(0),
     )

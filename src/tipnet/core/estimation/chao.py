@@ -23,7 +23,7 @@ import numpy as np
 
 from .table import CaptureTable
 
-__all__ = ["ChaoBound", "chao_lower_bound"]
+__all__ = ["ChaoBound", "chao_from_cells", "chao_lower_bound"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,18 @@ def chao_lower_bound(table: CaptureTable) -> ChaoBound:
     return ChaoBound(
         estimate=table.n_observed + unseen, observed=table.n_observed, f1=f1, f2=f2, n_lists=k
     )
+
+
+def chao_from_cells(cells: np.ndarray) -> np.ndarray:
+    """Chao's bound of the total for each row of ``cells``: counts over the observable cells
+    ``1 .. 2**k - 1`` in bitmask order (the bootstrap's replicate tables), vectorised."""
+    cells = np.atleast_2d(np.asarray(cells, dtype=np.float64))
+    k = (cells.shape[1] + 1).bit_length() - 1
+    on = np.array([int(m).bit_count() for m in range(1, 2**k)])
+    n = cells.sum(axis=1)
+    f1 = cells[:, on == 1].sum(axis=1)
+    f2 = cells[:, on == 2].sum(axis=1)
+    factor = (k - 1) / k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        unseen = np.where(f2 > 0, factor * f1 * f1 / (2.0 * f2), factor * f1 * (f1 - 1) / 2.0)
+    return n + unseen

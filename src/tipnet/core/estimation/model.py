@@ -80,6 +80,10 @@ class MSEModel:
     ntop
         ``bic`` only: models kept for the bootstrap, best first by BIC on the data (default as
         MultipleSystemsEstimation: all for three lists, 20 for four, 100 for five or six).
+    latent_options
+        ``latent`` only: keyword arguments of
+        :class:`~tipnet.core.estimation.latent.LatentClassModel` (``burnin``, ``samples``,
+        ``thinning``, ``chains``, ``K``...); LCMCR's defaults otherwise.
 
     Examples
     --------
@@ -110,6 +114,7 @@ class MSEModel:
         pthresh: float | None = None,
         maxorder: int | None = None,
         ntop: int | None = None,
+        latent_options: dict[str, Any] | None = None,
     ) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -123,6 +128,9 @@ class MSEModel:
         self.pthresh = pthresh
         self.maxorder = maxorder
         self.ntop = ntop
+        if latent_options and method != "latent":
+            raise ValueError(f"latent_options are not used by the {method} method")
+        self.latent_options = dict(latent_options or {})
         if method == "bic":
             self.maxorder = check_bic_options(table.k_lists, maxorder)
 
@@ -165,9 +173,15 @@ class MSEModel:
         if not 0.5 <= conf_level < 1.0:
             raise ValueError("conf_level must be in [0.5, 1)")
         if self.method == "latent":  # Manrique-Vallier (2016): a sampler, not a log-linear fit
+            if nboot:
+                # Refused rather than ignored: the caller believes it asked for a bootstrap.
+                raise ValueError(
+                    "nboot is not used by the latent method (its interval is a credible "
+                    "interval, not a bootstrap): give nboot=0"
+                )
             from .latent import LatentClassModel
 
-            latent = LatentClassModel(self.table).fit(
+            latent = LatentClassModel(self.table, **self.latent_options).fit(
                 seed=seed, conf_level=conf_level, progress=progress, cancelled=cancelled
             )
             if warn:

@@ -33,7 +33,7 @@ class EstimateForm(forms.Form):
         min_value=0,
         max_value=5000,
         initial=1000,
-        help_text=_("0 skips the BCa interval. 1,000 or more for published figures."),
+        help_text=_("0 skips the BCa interval. 1,000 or more for published figures. Log-linear methods only: 0 for the latent method."),
     )
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=1)
     compare = forms.BooleanField(
@@ -52,4 +52,12 @@ class EstimateForm(forms.Form):
             raise forms.ValidationError(_("Upload a table or choose an example."))
         if upload and upload.size > MAX_TABLE_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
+        if data.get("method") == "latent" and data.get("nboot"):
+            # Refused, not ignored: a researcher who asked for replicates believes they were run.
+            self.add_error(
+                "nboot",
+                _(
+                    "The latent-class method does not use bootstrap replicates: its interval is a credible interval from the sampler. Set the replicates to 0, or choose a log-linear method."
+                ),
+            )
         return data

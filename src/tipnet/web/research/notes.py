@@ -117,6 +117,21 @@ def translate_note(note: dict[str, Any]) -> str:
         if p.get("end") == "lower":
             return _("The lower end of the BCa interval rests on a few extreme replicates; read it as rough (more replicates make it steadier).")
         return _("The upper end of the BCa interval rests on a few extreme replicates; read it as rough (more replicates make it steadier).")
+    if code == "heterogeneity" and (p.get("more_overlap") or p.get("below_chao_replicates")):
+        # The signs added after the first version of this warning (issue 15): one sentence
+        # built from translated reasons.
+        numbers = _numbers(p)
+        reasons = []
+        if p.get("more_overlap"):
+            reasons.append(_("more people are on several lists than its model expects, the pattern of people who differ (a likelihood-ratio test of a Darroch heterogeneity term, p = %(p)s; lists that depend on each other in threes can look the same)") % {"p": _fixed(p.get("darroch_p"), 3)})
+        if p.get("below_latent"):
+            reasons.append(_("its interval lies wholly below the latent-class interval (estimate %(latent)s)") % numbers)
+        if p.get("below_chao"):
+            reasons.append(_("its interval lies wholly below Chao's lower bound (%(chao)s)") % numbers)
+        if p.get("below_chao_replicates"):
+            reasons.append(_("it is below Chao's lower bound (%(chao)s) in %(share)s%% of the bootstrap replicates") % {**numbers, "share": _fixed(100 * float(p.get("chao_share") or 0), 0)})
+        text = _("People probably differ in how easy they are to find, and the log-linear estimate (%(loglinear)s) is likely too low: %(reasons)s. The methods differ by %(percent)s%%.") % {**numbers, "reasons": "; ".join(reasons)}
+        return text + " " + _("No method can fully correct for this; report the methods side by side and treat the higher figures as plausible.")
     if code == "heterogeneity":
         if p.get("below_latent") and p.get("below_chao"):
             text = _("People probably differ in how easy they are to find, and the log-linear estimate (%(loglinear)s) is likely too low: its interval lies wholly below the latent-class interval and below Chao's lower bound (%(chao)s). The methods differ by %(percent)s%%.")

@@ -125,6 +125,13 @@ def estimate_run_create(
 ) -> EstimateRun:
     """Validate the table and the cost, save a queued run with an audit row, and enqueue the fit
     once the transaction has committed (the worker must see the row). Nothing is fitted here."""
+    if method == "latent" and nboot:
+        # The form refuses this too; here for any other caller (the worker would fail the run).
+        raise ResearchInputError(
+            _(
+                "The latent-class method does not use bootstrap replicates: its interval is a credible interval from the sampler. Set the replicates to 0, or choose a log-linear method."
+            )
+        )
     table = _read_table(table_csv)
     try:
         # Refuses a table no model can answer (NotEstimable), and checks the method's options for
