@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import AuditEvent, Organisation, User
+from tipnet.web.cases import messages
 from tipnet.web.cases.access import SECTIONS, is_case_supervisor
 from tipnet.web.cases.documents import documents_list
 from tipnet.web.cases.models import (
@@ -332,7 +333,7 @@ def subject_access_export(*, actor: User, case: Case, private_key: bytes | None,
 def _record_subject_access(*, actor: User, case: Case, format: str) -> SubjectAccess:
     access = SubjectAccess.objects.create(case=case, made_on=_today(), made_by=actor, format=format)
     _add_event(actor=actor, case=case, public_key=_public_key(case.organisation), kind=CaseEvent.Kind.DISCLOSURE,
-               occurred_on=access.made_on, text=str(_("Export of the record given to the person")))
+               occurred_on=access.made_on, text="", message=messages.subject_export())
     audit_record(actor=actor, action=Action.EXPORT, organisation=case.organisation, target_type="case",
                  target_id=case.pk, details={"to": "data_subject", "subject_access": access.pk, "format": format})
     return access

@@ -20,6 +20,7 @@ from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import OrganisationType
+from tipnet.web.cases import messages
 from tipnet.web.cases.access import (
     SECTIONS,
     case_organisations,
@@ -144,9 +145,15 @@ def _next_reference(organisation: Organisation, year: int) -> str:
 
 
 def _add_event(*, actor: User, case: Case, public_key: bytes, kind: str, occurred_on: datetime.date,
-               text: str) -> CaseEvent:
+               text: str, message: dict[str, Any] | None = None) -> CaseEvent:
+    """A timeline entry sealed to ``public_key``. Texts tipnet writes itself also carry their
+    ``message`` (cases.messages), shown in each reader's language."""
     event = CaseEvent(case=case, kind=kind, occurred_on=occurred_on, created_by=actor)
-    _seal_into(event, public_key, {"text": text})
+    content: dict[str, Any] = {"text": text}
+    if message is not None:
+        content["message"] = message
+        content["text"] = messages.words(message) or text
+    _seal_into(event, public_key, content)
     event.save()
     return event
 
@@ -274,7 +281,8 @@ def case_update(
     locked.save()
     if old_status != status:
         _add_event(actor=actor, case=locked, public_key=public_key, kind=CaseEvent.Kind.STATUS,
-                   occurred_on=_today(), text=f"{old_status} -> {status}")
+                   occurred_on=_today(), text=f"{old_status} -> {status}",
+                   message=messages.status_changed(old=old_status, new=status))
     case_tokens_store(case=locked, content=stored, org_private=org_private)
     audit_record(actor=actor, action=Action.CASE_UPDATED, organisation=case.organisation, target_type="case",
                  target_id=case.pk, details={"version": locked.version, "sections": sorted(content), "status": status})
@@ -334,7 +342,7 @@ def case_task_done(*, actor: User, task: CaseTask) -> CaseTask:
 def case_timeline(*, actor: User, case: Case, private_key: bytes | None) -> list[tuple[CaseEvent, str]]:
     """The events with their decrypted text (part of the audited case read)."""
     org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
-    return [(event, str(_open(event, org_private).get("text", "")))
+    return [(event, messages.shown(_open(event, org_private), "text"))
             for event in case.events.select_related("created_by")]
 
 
@@ -351,7 +359,7 @@ def task_titles(*, user: User, private_key: bytes | None, tasks: list[CaseTask])
         if org_private is None:
             continue
         try:
-            titles[task.pk] = str(_open(task, org_private).get("title", ""))
+            titles[task.pk] = messages.shown(_open(task, org_private), "title")
         except CaseUnreadable:
             continue
     return titles
@@ -566,7 +574,8 @@ def referral_propose(
     })
     referral.save()
     _add_event(actor=actor, case=case, public_key=_public_key(case.organisation), kind=CaseEvent.Kind.REFERRAL,
-               occurred_on=_today(), text=f"{receiver.name}: {Referral.State.PROPOSED.label}")
+               occurred_on=_today(), text=receiver.name,
+               message=messages.referral_state(organisation=receiver.name, state=Referral.State.PROPOSED))
     audit_record(actor=actor, action=Action.REFERRAL_PROPOSED, organisation=case.organisation, target_type="referral",
                  target_id=referral.pk, recipient=receiver, details={"case": case.pk, "sections": chosen, "need": need})
     return referral
@@ -596,7 +605,8 @@ def referral_decide(*, actor: User, referral: Referral, action: str, private_key
         locked.sealed_key, locked.ciphertext = b"", b""
     locked.save()
     _add_event(actor=actor, case=locked.case, public_key=_public_key(locked.sender), kind=CaseEvent.Kind.REFERRAL,
-               occurred_on=_today(), text=f"{locked.receiver.name}: {target.label}")
+               occurred_on=_today(), text=locked.receiver.name,
+               message=messages.referral_state(organisation=locked.receiver.name, state=target))
     audit_record(actor=actor, action=audit_action, organisation=locked.sender, target_type="referral",
                  target_id=locked.pk, recipient=locked.receiver, details={"case": locked.case_id})
     return locked
@@ -715,9 +725,8 @@ def case_return_record(*, actor: User, case: Case, returned_on: datetime.date, t
     if case.is_closed:
         raise CaseError(_("Reopen the case first."))
     public_key = _public_key(case.organisation)
-    text = _("Returned home through IOM") if through_iom else _("Returned home")
     _add_event(actor=actor, case=case, public_key=public_key, kind=CaseEvent.Kind.RETURN, occurred_on=returned_on,
-               text=str(text))
+               text="", message=messages.returned_home(through_iom=through_iom))
     locked = Case.objects.select_for_update().get(pk=case.pk)
     locked.status = Case.Status.FOLLOW_UP
     locked.version += 1
@@ -725,7 +734,8 @@ def case_return_record(*, actor: User, case: Case, returned_on: datetime.date, t
     tasks = []
     for months in FOLLOW_UP_MONTHS:
         task = CaseTask(case=case, assignee=case.owner, due_on=_months_later(returned_on, months))
-        _seal_into(task, public_key, {"title": _("Check-in %(months)s months after return") % {"months": months}})
+        message = messages.check_in(months=months)
+        _seal_into(task, public_key, {"title": messages.words(message), "message": message})
         task.save()
         tasks.append(task)
     audit_record(actor=actor, action=Action.CASE_UPDATED, organisation=case.organisation, target_type="case",
