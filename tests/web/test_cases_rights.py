@@ -267,7 +267,7 @@ def test_retention_erases_closed_cases_past_the_period_and_keeps_the_rest(  # ty
     assert runner.invoke(main, ["cases", "retention", "--organisation", "No Such NGO"]).exit_code == 2
     assert runner.invoke(main, ["cases", "retention", "--today", "2026-13-40"]).exit_code == 2
     dry = runner.invoke(main, ["cases", "retention", "--dry-run"])
-    assert dry.exit_code == 0 and f"would erase {old.reference}" in dry.output and "would erase 1 case(s) in all" in dry.output
+    assert dry.exit_code == 0 and f"would erase {old.reference}" in dry.output and "would erase 1 case(s) and 0 received referral copy(ies) in all" in dry.output
     assert not CaseErasure.objects.exists() and Case.objects.get(pk=old.pk).status == Case.Status.CLOSED
     run = runner.invoke(main, ["cases", "retention"])
     assert run.exit_code == 0 and f"erased {old.reference}" in run.output, run.output
@@ -283,7 +283,7 @@ def test_retention_erases_closed_cases_past_the_period_and_keeps_the_rest(  # ty
         assert kept.status != Case.Status.ERASED and bytes(kept.ciphertext)
     assert "Old Closed" not in _database_text()
     # A second run finds nothing more.
-    assert "erased 0 case(s) in all" in runner.invoke(main, ["cases", "retention"]).output
+    assert "erased 0 case(s) and 0 received referral copy(ies) in all" in runner.invoke(main, ["cases", "retention"]).output
 
 
 def test_retention_page_only_for_its_organisations(organisations, staff) -> None:  # type: ignore[no-untyped-def]
@@ -319,3 +319,37 @@ def test_erasing_a_case_received_by_transfer_erases_the_copy_sealed_to_us(casewo
     assert bytes(transfer.ciphertext) == b"" and transfer.state == "accepted" and transfer.transferred_case_id == case.pk
     sender_case.refresh_from_db()
     assert sender_case.status == Case.Status.ACTIVE, "the sender's own case is the sender's business"
+
+
+def test_a_received_copy_follows_the_receivers_own_retention(caseworker, organisations, shelter_worker) -> None:  # type: ignore[no-untyped-def]
+    """The shelter holds the referral's copy as a handling operator of its own: once it has finished
+    with the referral (completed or rejected) and its own period has passed, the copy is erased; the
+    referral row stays as the record of provision, and the sender's case is untouched."""
+    from tipnet.cli import main
+
+    runs_a_shelter_for_men(organisations["other"])
+    today = timezone.localdate()
+    case = case_of(caseworker, name="Referred Long Ago", birth="1990-02-02")
+    services.consent_record(actor=caseworker, case=case, purpose="referral", given_on=today,
+                            recipient=organisations["other"])
+    done = services.referral_propose(actor=caseworker, case=case, receiver=organisations["other"],
+                                     sections=["identity", "situation"], reason="a bed", private_key=key_of(caseworker))
+    services.referral_decide(actor=shelter_worker, referral=done, action="accept")
+    services.referral_decide(actor=shelter_worker, referral=done, action="complete")
+    still_open = services.referral_propose(actor=caseworker, case=case, receiver=organisations["other"],
+                                           sections=["situation"], reason="legal help later",
+                                           private_key=key_of(caseworker))
+    rights.retention_set(actor=shelter_worker, organisation=organisations["other"], years=1)
+    Referral.objects.filter(pk=done.pk).update(decided_at=timezone.now() - datetime.timedelta(days=400))
+    runner = CliRunner()
+    dry = runner.invoke(main, ["cases", "retention", "--dry-run"])
+    assert dry.exit_code == 0 and f"would erase the copy of referral {done.pk}" in dry.output, dry.output
+    assert bytes(Referral.objects.get(pk=done.pk).ciphertext)
+    run = runner.invoke(main, ["cases", "retention"])
+    assert run.exit_code == 0 and "erased 0 case(s) and 1 received referral copy(ies) in all" in run.output, run.output
+    erased, kept = Referral.objects.get(pk=done.pk), Referral.objects.get(pk=still_open.pk)
+    assert bytes(erased.ciphertext) == b"" and erased.state == "completed"  # the record of provision stays
+    assert bytes(kept.ciphertext) and Case.objects.get(pk=case.pk).status != Case.Status.ERASED
+    assert services.referral_read(actor=shelter_worker, referral=erased, private_key=key_of(shelter_worker)) == {}
+    entry = AuditEvent.objects.get(action="case.erased", target_type="referral")
+    assert entry.actor_id is None and entry.details["copy"] == "received" and str(entry.target_id) == str(done.pk)

@@ -36,7 +36,7 @@ def retention(dry_run: bool, organisation_name: str | None, today: str | None) -
             raise InputError(f"--today must be a date as YYYY-MM-DD, not {today!r}") from None
     setup_django()
     from tipnet.web.accounts.models import Organisation
-    from tipnet.web.cases.rights import retention_run
+    from tipnet.web.cases.rights import received_copies_run, retention_run
 
     organisation = None
     if organisation_name is not None:
@@ -48,7 +48,11 @@ def retention(dry_run: bool, organisation_name: str | None, today: str | None) -
     for item in done:
         case = item.case
         click.echo(f"{verb} {case.reference}  {case.organisation.name}  closed {case.closed_on}  ({item.years} years)")
-    click.echo(f"{verb} {len(done)} case(s) in all")
+    copies = received_copies_run(today=day, organisation=organisation, dry_run=dry_run)
+    for referral in copies:
+        click.echo(f"{verb} the copy of referral {referral.pk}  received by {referral.receiver.name}  "
+                   f"{referral.state} {referral.decided_at.date() if referral.decided_at else ''}")
+    click.echo(f"{verb} {len(done)} case(s) and {len(copies)} received referral copy(ies) in all")
 
 
 COMMANDS = [cases]

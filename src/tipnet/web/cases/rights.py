@@ -69,6 +69,10 @@ MIN_REASON = 10
 RETAINED_STATUSES = (Case.Status.CLOSED, Case.Status.CLOSED_REFERRED)
 
 
+#: A referral the receiver has finished with: its copy follows the receiver's retention period.
+FINISHED_REFERRAL_STATES = ("completed", "rejected")
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -127,11 +131,46 @@ def retention_due(*, today: datetime.date | None = None, organisation: Organisat
 def retention_run(*, today: datetime.date | None = None, organisation: Organisation | None = None,
                   dry_run: bool = False) -> list[RetentionDue]:
     """Erase every case past retention (each in its own transaction, audited with no actor: the
-    server did it). With ``dry_run`` nothing changes and nothing is audited."""
+    server did it), then the copies of referrals received past the receiver's own period
+    (`received_copies_run`). With ``dry_run`` nothing changes and nothing is audited."""
     due = retention_due(today=today, organisation=organisation)
     if not dry_run:
         for item in due:
             case_erase(actor=None, case=item.case, cause=CaseErasure.Cause.RETENTION, years=item.years, today=today)
+    return due
+
+
+def received_copies_due(*, today: datetime.date | None = None,
+                        organisation: Organisation | None = None) -> list[Referral]:
+    """Copies of referrals that an organisation received and finished with (completed or rejected)
+    longer ago than its own retention period: the receiving organisation holds that copy as a
+    handling operator of its own, so its own period applies to it (APPI art. 22: erase what is no
+    longer needed), whatever the sender keeps. The referral row stays, as a record of provision."""
+    today = today or _today()
+    receivers = [organisation] if organisation is not None else list(Organisation.objects.filter(
+        pk__in=Referral.objects.filter(state__in=FINISHED_REFERRAL_STATES).exclude(ciphertext=b"").values("receiver")))
+    policies = dict(RetentionPolicy.objects.values_list("organisation_id", "years"))
+    due: list[Referral] = []
+    for receiver in receivers:
+        cutoff = _years_before(today, policies.get(receiver.pk, DEFAULT_RETENTION_YEARS))
+        due.extend(Referral.objects.filter(receiver=receiver, state__in=FINISHED_REFERRAL_STATES,
+                                           decided_at__date__lte=cutoff)
+                   .exclude(ciphertext=b"").select_related("receiver", "sender").order_by("decided_at", "pk"))
+    return due
+
+
+def received_copies_run(*, today: datetime.date | None = None, organisation: Organisation | None = None,
+                        dry_run: bool = False) -> list[Referral]:
+    """Erase the received copies past retention (`received_copies_due`), each audited with no actor."""
+    due = received_copies_due(today=today, organisation=organisation)
+    if not dry_run:
+        for referral in due:
+            with transaction.atomic():
+                Referral.objects.filter(pk=referral.pk).update(sealed_key=b"", ciphertext=b"")
+                audit_record(actor=None, action=Action.CASE_ERASED, organisation=referral.receiver,
+                             target_type="referral", target_id=referral.pk,
+                             details={"cause": CaseErasure.Cause.RETENTION, "copy": "received",
+                                      "state": referral.state})
     return due
 
 

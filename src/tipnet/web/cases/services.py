@@ -689,8 +689,10 @@ def _transfer_take_over(*, actor: User, referral: Referral, private_key: bytes |
 
 
 def referral_read(*, actor: User, referral: Referral, private_key: bytes | None) -> dict[str, Any]:
-    """What was shared, for the receiving organisation (audited). Nothing once revoked."""
-    if referral_side(user=actor, referral=referral) != "receiver" or referral.state == Referral.State.REVOKED:
+    """What was shared, for the receiving organisation (audited). Nothing once revoked, or once the
+    copy was erased (the receiver's retention period, cases.rights)."""
+    if (referral_side(user=actor, referral=referral) != "receiver" or referral.state == Referral.State.REVOKED
+            or not bytes(referral.ciphertext)):
         return {}
     org_private = organisation_private(user=actor, private_key=private_key, organisation=referral.receiver)
     content = _open(referral, org_private)
