@@ -85,11 +85,24 @@ def _retry_screenshots() -> None:
 _retry_screenshots()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test in tests/e2e (and only those) as a browser test."""
+    """Mark every test in tests/e2e (and only those) as a browser test, and run them last.
+
+    Playwright's sync API keeps an asyncio event loop running in the main thread from the first
+    browser test to the end of the session, and Django refuses database work in a thread with a
+    running loop (SynchronousOnlyOperation). pytest-django moves the tests without a database after
+    the others, which put some of them after the browser tests; running the browser tests last (after
+    pytest-django's own reordering: trylast) keeps every other test out of that loop's way.
+    """
+    browser, others = [], []
     for item in items:
         if E2E_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            browser.append(item)
+        else:
+            others.append(item)
+    items[:] = others + browser
 
 
 @pytest.hookimpl(wrapper=True)
