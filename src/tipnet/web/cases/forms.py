@@ -147,7 +147,22 @@ def form_initial(content: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return initial
 
 
-class EventForm(forms.Form):
+class OwnIdsForm(forms.Form):
+    """A form that shares the case page with others: its fields' ids start with ``id_prefix``.
+
+    Several of those forms have a "recipient", a "purpose", a "reason" or a "title"; with Django's
+    default ids (``id_title``) a label then points at another form's field, so clicking "Task" put
+    the cursor in the document's title and a screen reader named the wrong box."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class EventForm(OwnIdsForm):
+    id_prefix = "event"
     kind = forms.ChoiceField(label=_("Kind"), choices=[(CaseEvent.Kind.NOTE, CaseEvent.Kind.NOTE.label),
                                                        (CaseEvent.Kind.MEETING, CaseEvent.Kind.MEETING.label)])
     occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -161,18 +176,20 @@ class ReferralNoteForm(forms.Form):
     text = forms.CharField(label=_("What happened"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TaskForm(forms.Form):
+class TaskForm(OwnIdsForm):
+    id_prefix = "task"
     title = forms.CharField(label=_("Task"), max_length=300)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class _RecipientForm(forms.Form):
+class _RecipientForm(OwnIdsForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = Organisation.objects.exclude(pk=organisation.pk).order_by("name")
 
 
 class ConsentForm(_RecipientForm):
+    id_prefix = "consent"
     purpose = forms.ChoiceField(label=_("Consent to"), choices=Consent.Purpose.choices)
     recipient = forms.ModelChoiceField(label=_("Organisation (for a referral)"), queryset=Organisation.objects.none(),
                                        required=False)
@@ -180,6 +197,7 @@ class ConsentForm(_RecipientForm):
 
 
 class DisclosureForm(_RecipientForm):
+    id_prefix = "disclosure"
     purpose = forms.ChoiceField(label=_("Shared as"), choices=[
         (p, p.label) for p in (Consent.Purpose.POLICE, Consent.Purpose.IMMIGRATION, Consent.Purpose.LABOUR_INSPECTION,
                                Consent.Purpose.REFERRAL)])
@@ -194,6 +212,7 @@ SECTION_CHOICES = [("identity", _("Identity")), ("situation", _("Situation")), (
 
 
 class ReferralForm(_RecipientForm):
+    id_prefix = "referral"
     need = forms.ChoiceField(label=_("What the person needs"), required=False)
     recipient = forms.ModelChoiceField(label=_("Refer to"), queryset=Organisation.objects.none())
     transfer = forms.BooleanField(label=_("Transfer the whole case (the other organisation takes it over)"),
@@ -219,7 +238,8 @@ class ReferralForm(_RecipientForm):
             self.fields["recipient"].queryset = self.fields["recipient"].queryset.filter(pk__in=receivers)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(OwnIdsForm):
+    id_prefix = "return"
     returned_on = forms.DateField(label=_("Date of return"), widget=forms.DateInput(attrs={"type": "date"}))
     through_iom = forms.BooleanField(label=_("Through IOM (assisted voluntary return and reintegration)"),
                                      required=False)

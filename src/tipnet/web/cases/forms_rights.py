@@ -10,11 +10,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tipnet.web.accounts.models import Organisation
+from tipnet.web.cases.forms import OwnIdsForm
 from tipnet.web.cases.models_rights import MAX_RETENTION_YEARS, CaseDocument, SubjectAccess
 from tipnet.web.report.attachments import MAX_FILE_BYTES
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(OwnIdsForm):
+    id_prefix = "document"
     section = forms.ChoiceField(label=_("Section"), choices=CaseDocument.Section.choices)
     title = forms.CharField(label=_("What is it? (for example: passport copy, contract)"), max_length=200)
     file = forms.FileField(
