@@ -58,7 +58,12 @@ Service.objects.get_or_create(organisation=shelter, name="E2E shelter for men", 
     kinds=["shelter"], sexes=["male"], languages=["ja", "vi", "en"], nationwide=True, beds_total=6, beds_free=2,
     texts={"en": {"name": "E2E shelter for men", "description": "Shelter for men, test data."}},
     phone="000-0000-0000", is_demo=True))
-organisation_with_caseworker("E2E IOM Japan", "Tokyo", "iom_e2e", "IOM staff (e2e)")
+iom = organisation_with_caseworker("E2E IOM Japan", "Tokyo", "iom_e2e", "IOM staff (e2e)")
+Service.objects.get_or_create(organisation=iom, name="E2E return and reintegration", defaults=dict(
+    kinds=["return", "consultation"], sexes=["female", "male", "other"], residence=["regular", "irregular", "trainee"],
+    languages=["en", "vi"], nationwide=True,
+    texts={"en": {"name": "E2E return and reintegration", "description": "Return home, test data."}},
+    phone="000-0000-0001", is_demo=True))
 print("ok")
 """
 

@@ -20,7 +20,7 @@ from tipnet.web.accounts.roles import Role
 # Not HTML pages. Pages with a one-time token in their address (set-up and join links) are left
 # out too: the fixture's token is not a real one.
 NOT_HTML = {"healthz", "directory:services_json", "directory:leaflet", "directory:export", "research:run_json",
-            "research:run_csv", "report:file"}
+            "research:run_csv", "report:file", "cases:document"}
 
 
 class _Ids(HTMLParser):
