@@ -71,12 +71,27 @@ def _uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db") is not None
 
 
+def _browser_test_for_another_pass(item: pytest.Item) -> bool:
+    """A browser test that the other CI pass runs (PostgreSQL's): all but those marked
+    ``embedded_database``, which also look into the SQLite file."""
+    in_e2e = "e2e" in item.path.resolve().relative_to(REPO_ROOT).parts[:2]
+    return in_e2e and item.get_closest_marker("embedded_database") is None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With TIPNET_DATABASE_TESTS_ONLY=1, deselect the database-free tests (reported as deselected)."""
-    if os.environ.get("TIPNET_DATABASE_TESTS_ONLY") != "1":
-        return
-    kept = [item for item in items if _uses_database(item)]
-    left_out = [item for item in items if not _uses_database(item)]
+    """Split the work between CI's two passes (each reported as "deselected"):
+
+    - TIPNET_DATABASE_TESTS_ONLY=1 (the PostgreSQL pass) leaves out the database-free tests;
+    - TIPNET_BROWSER_TESTS_ELSEWHERE=1 (the SQLite pass) leaves out the browser journeys, which the
+      PostgreSQL pass runs against the production database, except those that also check the SQLite
+      file. The README's plain ``uv run pytest`` runs everything.
+    """
+    left_out = []
+    if os.environ.get("TIPNET_DATABASE_TESTS_ONLY") == "1":
+        left_out += [item for item in items if not _uses_database(item)]
+    if os.environ.get("TIPNET_BROWSER_TESTS_ELSEWHERE") == "1":
+        left_out += [item for item in items if _browser_test_for_another_pass(item)]
     if left_out:
+        gone = set(map(id, left_out))
         config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
+        items[:] = [item for item in items if id(item) not in gone]

@@ -24,6 +24,9 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import PHONE
 from tests.support import REPO_ROOT, required
 
+# These tests look into the SQLite file as well: CI's SQLite pass keeps them (tests/conftest.py).
+pytestmark = pytest.mark.embedded_database
+
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -17,6 +17,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.pages import sign_in
 
+# These tests look into the SQLite file as well: CI's SQLite pass keeps them (tests/conftest.py).
+pytestmark = pytest.mark.embedded_database
+
 DEMO_PASSWORD = "demo-password-2026"
 
 
