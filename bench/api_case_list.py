@@ -23,11 +23,10 @@ import datetime
 import os
 import platform
 import random
-import secrets
 import statistics
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from _throwaway import in_throwaway_database
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -44,25 +43,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plans of the list's queries")
     args = parser.parse_args()
 
-    import psycopg
-    from psycopg import sql
-
-    name = f"tipnet_bench_apicases_{secrets.token_hex(4)}"
-    parts = urlsplit(args.server)
-    with psycopg.connect(args.server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    os.environ.setdefault("TIPNET_DATA_DIR", tempfile.mkdtemp(prefix="tipnet-bench-"))
-    os.environ.setdefault("TIPNET_MODE", "demo")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tipnet.web.settings"
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    in_throwaway_database(args.server, "apicases", lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> None:

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
-import secrets
 import statistics
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from _throwaway import in_throwaway_database
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -44,25 +42,7 @@ def main() -> None:
     parser.add_argument("--try-index", action="store_true", help="also time the dashboard with a partial index on open tasks")
     args = parser.parse_args()
 
-    import psycopg
-    from psycopg import sql
-
-    name = f"tipnet_bench_network_{secrets.token_hex(4)}"
-    parts = urlsplit(args.server)
-    with psycopg.connect(args.server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    os.environ.setdefault("TIPNET_DATA_DIR", tempfile.mkdtemp(prefix="tipnet-bench-"))
-    os.environ.setdefault("TIPNET_MODE", "demo")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tipnet.web.settings"
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    in_throwaway_database(args.server, "network", lambda: run(args))
 
 
 def timed(runs: int, call) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]

@@ -22,11 +22,10 @@ import argparse
 import os
 import platform
 import random
-import secrets
 import statistics
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from _throwaway import in_throwaway_database
 
 LANG_WEIGHTS = {"ja": 90, "en": 60, "vi": 30, "zh": 30, "fil": 20, "th": 12, "id": 12, "es": 8, "pt": 10, "ne": 8, "my": 6, "ko": 6}
 
@@ -44,25 +43,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    import psycopg
-    from psycopg import sql
-
-    name = f"tipnet_bench_directory_{secrets.token_hex(4)}"
-    parts = urlsplit(args.server)
-    with psycopg.connect(args.server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    os.environ.setdefault("TIPNET_DATA_DIR", tempfile.mkdtemp(prefix="tipnet-bench-"))
-    os.environ.setdefault("TIPNET_MODE", "demo")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tipnet.web.settings"
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    in_throwaway_database(args.server, "directory", lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> None:

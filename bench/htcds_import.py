@@ -18,10 +18,9 @@ import argparse
 import io
 import os
 import random
-import secrets
-import tempfile
 import time
-from urllib.parse import urlsplit, urlunsplit
+
+from _throwaway import in_throwaway_database
 
 FIRST = ["Lan", "Mai", "Thuong", "Maria", "Jose", "Budi", "Siti", "Somchai", "Aung", "Li", "Wei", "Ana", "Hoa", "Minh"]
 LAST = ["Nguyen", "Tran", "Le", "Santos", "Cruz", "Santoso", "Wang", "Zhang", "Reyes", "Pham", "Hoang", "Lim"]
@@ -60,25 +59,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
 
-    import psycopg
-    from psycopg import sql
-
-    name = f"tipnet_bench_interchange_{secrets.token_hex(4)}"
-    parts = urlsplit(args.server)
-    with psycopg.connect(args.server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    os.environ.setdefault("TIPNET_DATA_DIR", tempfile.mkdtemp(prefix="tipnet-bench-"))
-    os.environ.setdefault("TIPNET_MODE", "demo")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tipnet.web.settings"
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    in_throwaway_database(args.server, "interchange", lambda: run(args))
 
 
 def run(args: argparse.Namespace) -> None:
