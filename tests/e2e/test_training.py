@@ -1,6 +1,7 @@
 """A trainee's journey in Chromium, in Japanese: join with a one-time link, sign in with a password
 and a TOTP code, read a lesson, interview two practice cases, read the feedback, get the certificate.
-The trainer (the demo organisation admin) makes the cohort and the link in the same browser run."""
+The trainer (the demo organisation admin) makes the cohort and the link in the same browser run; the
+demo caseworker's sign-in runs the check of its cases against the stored cases (the admin holds no key)."""
 
 from __future__ import annotations
 
@@ -91,6 +92,13 @@ def interview(page: Page, case_id: str, screenshots, shot: str = "") -> None:  #
 def test_trainee_journey_in_japanese(make_context, tipnet_server, screenshots) -> None:  # type: ignore[no-untyped-def]
     trainer = make_context().new_page()
     link = trainer_makes_cohort_and_link(trainer, tipnet_server.totp("orgadmin"))
+    # The organisation admin holds no share of the key: the cohort waits for a key holder, whose
+    # sign-in checks its cases against the demo NGO's stored cases.
+    expect(trainer.locator("#case-check")).to_contain_text("Waiting for a check")
+    caseworker = make_context().new_page()
+    sign_in(caseworker, "caseworker", DEMO_PASSWORD, tipnet_server.totp("caseworker"))
+    trainer.goto(trainer.url)
+    expect(trainer.locator("#case-check")).to_contain_text("Checked: no practice case of this cohort resembles")
 
     page = make_context(locale="ja-JP").new_page()
     trainee_joins_and_signs_in(page, link)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.test import Client
 
 from tests.web.conftest import make_staff, signed_in_client, url
@@ -12,6 +13,17 @@ from tipnet.web.accounts.roles import Role
 from tipnet.web.training.models import PracticeAttempt
 
 CASE = "titp-debt-passport"
+
+
+@pytest.fixture(autouse=True)
+def trainee_in_cohort(staff, organisations) -> None:  # type: ignore[no-untyped-def]
+    """The trainee practises the cases of her cohort (checked: trainees start no case otherwise)."""
+    from tipnet.web.training.library import cases
+    from tipnet.web.training.models import Cohort, CohortMember
+
+    cohort = Cohort.objects.create(organisation=organisations["ngo"], name="Practice", case_check="passed",
+                                   case_ids=[c.id for c in cases()], created_by=staff[Role.CASEWORKER])
+    CohortMember.objects.create(cohort=cohort, user=staff[Role.TRAINEE])
 
 
 def start(client: Client, case: str = CASE) -> int:

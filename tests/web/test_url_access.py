@@ -243,7 +243,7 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
     case, task, consent = case_row(organisations["ngo"], owner=staff[Role.CASEWORKER])
     from tipnet.web.training.models import Cohort, CohortMember, PracticeAttempt
 
-    cohort = Cohort.objects.create(organisation=organisations["ngo"], name="Test cohort",
+    cohort = Cohort.objects.create(organisation=organisations["ngo"], name="Test cohort", case_check="passed",
                                    case_ids=["titp-debt-passport"], created_by=staff[Role.ORG_ADMIN])
     CohortMember.objects.create(cohort=cohort, user=staff[Role.TRAINEE])
     PracticeAttempt.objects.create(user=staff[Role.TRAINEE], cohort=cohort, case_id="titp-debt-passport", passed=True,

@@ -116,7 +116,8 @@ def demo_load() -> list[DemoLogin]:
                                "inspection": organisations["Demo Labour Standards Inspection Office"]})
     from tipnet.web.training.seed import training_demo_seed
 
-    training_demo_seed(trainer=User.objects.get(username="orgadmin"), trainee=User.objects.get(username="trainee"))
+    training_demo_seed(trainer=User.objects.get(username="orgadmin"), trainee=User.objects.get(username="trainee"),
+                       checker=User.objects.get(username="caseworker"), checker_password=DEMO_PASSWORD)
     return logins
 
 

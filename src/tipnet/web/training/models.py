@@ -17,9 +17,16 @@ class Cohort(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(max_length=200)
     case_ids = models.JSONField(default=list)
-    #: The check of its practice cases against the organisation's stored cases at creation:
-    #: "passed", or why it could not run ("no_key", "no_cases"); "" for cohorts made before the check.
-    case_check = models.CharField(max_length=20, blank=True, default="")
+    #: The check of its practice cases against the organisation's stored cases (services.py,
+    #: ``practice_cases_check``): "passed", "no_cases" (the organisation kept no case when it ran),
+    #: or "pending": not checked yet, because whoever made the cohort held no unlocked share of the
+    #: organisation's key (an organisation admin never does). A pending cohort's cases open to its
+    #: trainees only once a caseworker or case supervisor of the organisation has run the check (at
+    #: their next sign-in, or with the button on the cohort page).
+    case_check = models.CharField(max_length=20, default="pending")
+    #: Practice cases the check found resembling a stored person after the cohort was made: taken
+    #: out of ``case_ids`` (nobody practises or must pass them) and kept here to say so.
+    withheld_case_ids = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

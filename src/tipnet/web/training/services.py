@@ -20,7 +20,7 @@ from tipnet.core.training import Feedback, PracticeCase, TraineeRecord, ask, sco
 from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.access import organisations_where
 from tipnet.web.accounts.audit import Action, audit_record
-from tipnet.web.accounts.models import Membership, Organisation, User
+from tipnet.web.accounts.models import Membership, Organisation, OrganisationKeyShare, User
 from tipnet.web.accounts.roles import Role
 from tipnet.web.accounts.services import USERNAME_PATTERN, AccountError, user_create_active
 from tipnet.web.cases.duplicates import likely_matches
@@ -30,6 +30,9 @@ from tipnet.web.training.models import Cohort, CohortInvite, CohortMember, Pract
 
 #: The roles that make cohorts (as access.TRAINER_ROLES; repeated to keep services free of access).
 _TRAINER_ROLES = (Role.CASEWORKER, Role.ORG_ADMIN)
+
+#: ``Cohort.case_check``: checked, nothing to check against, waiting for a key holder.
+CHECK_PASSED, CHECK_NO_CASES, CHECK_PENDING = "passed", "no_cases", "pending"
 
 INVITE_LIFETIME = timedelta(days=14)
 MAX_INVITES = 50
@@ -74,6 +77,7 @@ def practice_case_refused_message(case: PracticeCase, language: str) -> str:
 @transaction.atomic
 def practice_cases_check(
     *, actor: User, organisation: Organisation, practice_cases: Sequence[PracticeCase], private_key: bytes | None,
+    cohort: Cohort | None = None,
 ) -> PracticeCaseCheck:
     """Check that no practice case describes a person stored as a case of ``organisation``.
 
@@ -82,10 +86,12 @@ def practice_cases_check(
     lookup (``cases.duplicates.likely_matches``): its keyed blind tokens pick the few stored cases
     sharing enough of them, only those are decrypted, in memory, and compared with
     ``blindindex.similarity``. The answer says which practice case matched, never which record or
-    anything in it. Only the trainer's own organisation is searched, with her share of its key.
-    Audited as ``training.cases_checked`` with practice-case ids only (they are invented).
+    anything in it. Only the actor's own organisation is searched (she is a trainer there, or holds
+    a role that reads its records), with her share of its key. Audited as ``training.cases_checked``
+    with practice-case ids only (they are invented), and the cohort's id when ``cohort`` is given.
     """
-    if organisation not in organisations_where(actor, *_TRAINER_ROLES):
+    if (organisation not in organisations_where(actor, *_TRAINER_ROLES)
+            and not orgkeys.holds_key_role(user=actor, organisation=organisation)):
         raise TrainingError(_("You cannot make cohorts in this organisation."))
     ids = [case.id for case in practice_cases]
     if not Case.objects.filter(organisation=organisation).exists():
@@ -99,9 +105,11 @@ def practice_cases_check(
                              if likely_matches(organisation=organisation, person=case.person_keys(),
                                                org_private=org_private))
             result = PracticeCaseCheck(status="refused" if matching else "passed", matching=matching)
+    details: dict[str, object] = {"cases": ids, "status": result.status, "matching": list(result.matching)}
+    if cohort is not None:
+        details["cohort"] = cohort.pk
     audit_record(actor=actor, action=Action.TRAINING_CASES_CHECKED, organisation=organisation,
-                 target_type="organisation", target_id=organisation.pk,
-                 details={"cases": ids, "status": result.status, "matching": list(result.matching)})
+                 target_type="organisation", target_id=organisation.pk, details=details)
     return result
 
 
@@ -112,7 +120,11 @@ def cohort_create(
     """A cohort over the chosen practice cases, after checking them against the organisation's
     stored cases (``practice_cases_check``). A practice case that resembles a stored person refuses
     the whole cohort (:class:`PracticeCaseRefused`, nothing saved; the check itself stays audited).
-    When the check cannot run, the cohort is made and records why (``Cohort.case_check``)."""
+    When the organisation keeps no case, the cohort is made as "no_cases". When the trainer holds
+    no unlocked share of the organisation's key (an organisation admin never holds one: shares go to
+    ``ORGANISATION_KEY_ROLES`` only), the cohort is made "pending" and its cases stay closed to
+    trainees until a key holder runs the check (``cohort_cases_check``): the check needs the key,
+    and nobody without a role that reads records is given it for this."""
     name = name.strip()
     if not name:
         raise TrainingError(_("Give the cohort a name."))
@@ -128,12 +140,88 @@ def cohort_create(
         raise PracticeCaseRefused(" ".join(
             practice_case_refused_message(case, language) for case in chosen if case.id in check.matching))
     with transaction.atomic():
+        status = CHECK_PENDING if check.status == "no_key" else check.status
         cohort = Cohort.objects.create(organisation=organisation, name=name, case_ids=case_ids,
-                                       case_check=check.status, created_by=actor)
+                                       case_check=status, created_by=actor)
         audit_record(actor=actor, action=Action.TRAINING_COHORT_CREATED, organisation=organisation,
                      target_type="cohort", target_id=cohort.pk,
-                     details={"cases": len(cohort.case_ids), "case_check": check.status})
+                     details={"cases": len(cohort.case_ids), "case_check": status})
     return cohort
+
+
+@transaction.atomic
+def cohort_cases_check(*, actor: User, cohort: Cohort, private_key: bytes | None) -> PracticeCaseCheck | None:
+    """Run the check a pending cohort waits for, with ``actor``'s share of the organisation's key.
+
+    Who may: a member of the cohort's organisation with a role that reads its records (caseworker,
+    case supervisor: ``orgkeys.holds_key_role``), the only people who hold the key the blind index
+    is derived from. No one else, and no server-side process, is given the key for this: the check
+    runs in the key holder's request (at sign-in, ``cohort_checks_run_pending``, or from the cohort
+    page) and answers only which practice cases resemble a stored person, never who.
+
+    A practice case that does is taken out of the cohort (``withheld_case_ids``): trainees may have
+    joined already, so the cohort stays and carries on with the others. Returns None when there was
+    nothing to do (the cohort is not pending) or the actor may not run it; otherwise the check,
+    whose status is "no_key" (nothing changed) when her key is not unlocked in this session.
+    """
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if cohort.case_check != CHECK_PENDING:
+        return None
+    if not orgkeys.holds_key_role(user=actor, organisation=cohort.organisation):
+        return None
+    chosen = [case for case in cases() if case.id in cohort.case_ids]
+    check = practice_cases_check(actor=actor, organisation=cohort.organisation, practice_cases=chosen,
+                                 private_key=private_key, cohort=cohort)
+    if check.status == "no_key":
+        return check
+    cohort.case_check = CHECK_NO_CASES if check.status == "no_cases" else CHECK_PASSED
+    cohort.withheld_case_ids = [c for c in cohort.case_ids if c in check.matching]
+    cohort.case_ids = [c for c in cohort.case_ids if c not in check.matching]
+    cohort.save(update_fields=["case_check", "case_ids", "withheld_case_ids"])
+    return check
+
+
+def cohort_checks_run_pending(*, user: User, private_key: bytes | None) -> int:
+    """After a key holder signed in (both factors, key unlocked): run the check of every pending
+    cohort of the organisations where she holds a share of the key. Returns how many ran.
+
+    Why at sign-in: the organisation admin who usually runs training holds no key, and a key holder
+    need not know that a cohort waits; it is also where the organisation's key is shared with
+    colleagues (``orgkeys.organisation_shares_grant_pending``), for the same reason."""
+    if private_key is None:
+        return 0
+    ran = 0
+    held = OrganisationKeyShare.objects.filter(user=user).values("organisation_id")
+    for cohort in Cohort.objects.filter(case_check=CHECK_PENDING, organisation_id__in=held).select_related("organisation"):
+        check = cohort_cases_check(actor=user, cohort=cohort, private_key=private_key)
+        if check is not None and check.status != "no_key":
+            ran += 1
+    return ran
+
+
+def cohort_open_for_practice(cohort: Cohort) -> bool:
+    """A cohort's cases open to its trainees once checked against the stored cases (or there were none)."""
+    return cohort.case_check in (CHECK_PASSED, CHECK_NO_CASES)
+
+
+def practice_cohort(*, actor: User, case_id: str, cohort_id: str, trainer: bool) -> Cohort | None:
+    """The cohort a practice attempt belongs to, or None for a trainer's own practice.
+
+    A trainee practises only the cases of her cohorts that are open (``cohort_open_for_practice``):
+    a case of a pending cohort has not been checked against her trainer's organisation's records.
+    Raises :class:`TrainingError` when she may not start this case (the view answers 404)."""
+    members = CohortMember.objects.filter(user=actor).select_related("cohort")
+    if cohort_id:
+        members = members.filter(cohort_id=int(cohort_id) if cohort_id.isdigit() else 0)
+        if not members:
+            raise TrainingError(_("There is no such practice case."))
+    fitting = [m.cohort for m in members if case_id in m.cohort.case_ids]
+    open_ = [c for c in fitting if cohort_open_for_practice(c)]
+    if open_:
+        return open_[0]
+    if trainer and not cohort_id:
+        return None
+    raise TrainingError(_("There is no such practice case."))
 
 
 @transaction.atomic

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tipnet.core.screening import default_catalogue
 from tipnet.core.training import TraineeRecord, lesson_blocks
+from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.access import organisations_where, staff_view, user_has_role
 from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.training import access, selectors, services
 from tipnet.web.training.forms import CohortForm, InviteForm, JoinForm, RecordForm
 from tipnet.web.training.library import case_by_id, cases, lesson_by_id, lessons
-from tipnet.web.training.models import CohortMember
 
 
 def _language() -> str:
@@ -37,14 +37,17 @@ def _case_language() -> str:
 def home_view(request: HttpRequest) -> HttpResponse:
     lang = _case_language()
     cohorts = selectors.trainee_cohorts(user=request.user)
-    in_cohorts = {cid for c in cohorts for cid in c.case_ids}
+    # A trainee practises the cases of her cohorts once they are checked against the records
+    # (services.practice_cohort); a trainer practises any case.
+    in_cohorts = {cid for c in cohorts if services.cohort_open_for_practice(c) for cid in c.case_ids}
     trainer = user_has_role(request.user, *access.TRAINER_ROLES)
-    shown = [c for c in cases() if trainer or c.id in in_cohorts or not cohorts]
+    shown = [c for c in cases() if trainer or c.id in in_cohorts]
     passed = selectors.passed_cases(user=request.user)
     return render(request, "training/home.html", {
         "lessons": [(lesson, lesson.text("title", _language())) for lesson in lessons()],
         "cases": [(c, c.title[lang], c.id in passed) for c in shown],
-        "cohorts": [(c, selectors.trainee_passed_all(user=request.user, cohort=c)) for c in cohorts],
+        "cohorts": [(c, selectors.trainee_passed_all(user=request.user, cohort=c),
+                     not services.cohort_open_for_practice(c)) for c in cohorts],
         "trainer": trainer,
     })
 
@@ -71,20 +74,11 @@ def lesson_view(request: HttpRequest, lesson_id: str) -> HttpResponse:
 @require_POST
 @staff_view(access.access_training)
 def start_view(request: HttpRequest) -> HttpResponse:
-    cohort = None
-    cohort_id = request.POST.get("cohort", "")
-    if cohort_id:
-        member = CohortMember.objects.filter(user=request.user, cohort_id=cohort_id if cohort_id.isdigit() else 0).first()
-        if member is None:
-            raise Http404
-        cohort = member.cohort
-    else:
-        member = CohortMember.objects.filter(user=request.user).select_related("cohort").first()
-        case_id = request.POST.get("case", "")
-        if member is not None and case_id in member.cohort.case_ids:
-            cohort = member.cohort
+    case_id = request.POST.get("case", "")
     try:
-        attempt = services.attempt_start(actor=request.user, case_id=request.POST.get("case", ""), cohort=cohort)
+        cohort = services.practice_cohort(actor=request.user, case_id=case_id, cohort_id=request.POST.get("cohort", ""),
+                                          trainer=user_has_role(request.user, *access.TRAINER_ROLES))
+        attempt = services.attempt_start(actor=request.user, case_id=case_id, cohort=cohort)
     except services.TrainingError:
         raise Http404 from None
     return redirect("training:attempt", attempt_id=attempt.pk)
@@ -259,6 +253,9 @@ def cohorts_view(request: HttpRequest) -> HttpResponse:
 @staff_view(access.access_cohort)
 def cohort_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = access.access_cohort(user=request.user, cohort_id=cohort_id)
+    if request.method == "POST" and request.POST.get("action") == "check":
+        services.cohort_cases_check(actor=request.user, cohort=cohort, private_key=current_private_key(request))
+        return redirect("training:cohort", cohort_id=cohort.pk)
     form = InviteForm(request.POST or None)
     links: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -273,16 +270,20 @@ def cohort_view(request: HttpRequest, cohort_id: int) -> HttpResponse:
     return render(request, "training/cohort.html", {
         "cohort": cohort, "form": form, "links": links, "progress": progress, "missed": missed,
         "case_check": _case_check_notice(cohort.case_check),
+        "can_check": cohort.case_check == services.CHECK_PENDING
+        and orgkeys.holds_key_role(user=request.user, organisation=cohort.organisation),
         "case_titles": [titles.get(cid, cid) for cid in cohort.case_ids],
+        "withheld": [titles.get(cid, cid) for cid in cohort.withheld_case_ids],
     }, status=400 if form.errors else 200)
 
 
 def _case_check_notice(status: str) -> str:
     """What the cohort page says about the check of its practice cases against stored cases."""
-    if status == "no_key":
-        return _("The practice cases of this cohort could not be checked against your organisation's records: "
-                 "you held no key to them when you made the cohort. Sign in again with your password, or ask a "
-                 "colleague who holds the key, and make the cohort again to check them.")
+    if status == services.CHECK_PENDING:
+        return _("Waiting for a check: the practice cases of this cohort are checked against your organisation's "
+                 "records with the organisation's key, which only caseworkers and case supervisors hold. The check "
+                 "runs when one of them next signs in, or presses the button below. Until then trainees can join "
+                 "and read the lessons, but cannot start the practice cases.")
     if status == "no_cases":
         return _("The practice cases of this cohort could not be checked against your organisation's records: "
                  "your organisation keeps no cases in tipnet.")
