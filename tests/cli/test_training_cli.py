@@ -56,6 +56,8 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "no such directory" in proc.stderr
     proc = run(str(tmp_path))
     assert proc.returncode == 2 and "no case files" in proc.stderr
+    proc = run(str(case_dir() / "titp-debt-passport.toml"))  # a case file, not its folder
+    assert proc.returncode == 2 and "not a directory" in proc.stderr and proc.stdout == ""
     (tmp_path / "broken.toml").write_text("format = ", encoding="utf-8")
     proc = run(str(tmp_path))
     assert proc.returncode == 2 and "not valid TOML" in proc.stderr and proc.stdout == ""

@@ -94,3 +94,19 @@ def test_lesson_after_points_at_the_first_kind_of_mistake() -> None:
     assert lesson_after(score(CASE, record(CASE, drop=["DR_WAGES"]), care)) == "ilo-dimensions"
     assert lesson_after(score(CASE, record(CASE, determination="indicators not met"), care)) == "japan"
     assert {"palermo", "asking-with-care", "non-punishment", "referral", "ilo-dimensions", "japan"} <= ids
+
+
+def test_each_key_step_decides_the_pass_both_ways() -> None:
+    """Shelter (for men too), non-punishment and the police only with consent: leaving one out when
+    the rules offer it, or choosing one they do not, fails the case and is flagged as a key step."""
+    from tipnet.core.training.scoring import KEY_STEPS
+
+    assert set(KEY_STEPS) <= set(CASE.expected_next_steps)
+    for key in KEY_STEPS:
+        fb = score(CASE, record(CASE, steps=[s for s in CASE.expected_next_steps if s != key]), [])
+        assert [(s.key, s.key_step) for s in fb.steps if not s.right] == [(key, True)] and not fb.passed, key
+    # Indicators not met (labour exploitation only): the police report is not offered; choosing it fails.
+    only = load_case(case_dir() / "labour-exploitation-only.toml")
+    assert "police_report_with_consent" not in only.expected_next_steps
+    fb = score(only, record(only, steps=[*only.expected_next_steps, "police_report_with_consent"]), [])
+    assert [s.key for s in fb.steps if not s.right] == ["police_report_with_consent"] and not fb.passed

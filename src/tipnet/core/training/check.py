@@ -84,6 +84,8 @@ def check_directory(path: str | Path, catalogue: Catalogue | None = None) -> lis
     problems listed); a missing or empty directory, or a file that is not readable TOML, raises
     :class:`CheckInputError` (bad input: nothing to check)."""
     root = Path(path)
+    if root.exists() and not root.is_dir():
+        raise CheckInputError(f"{root}: not a directory (give the folder that holds the case files)")
     if not root.is_dir():
         raise CheckInputError(f"{root}: no such directory")
     files = sorted(root.glob("*.toml"))
