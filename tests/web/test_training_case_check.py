@@ -209,7 +209,7 @@ def test_an_org_admins_cohort_waits_and_a_caseworkers_sign_in_checks_it(staff, c
     # The trainee can join and read lessons, but no case of the waiting cohort starts.
     trainee = trainee_in(cohort, organisations)
     home = trainee.get(url("training:home")).content.decode()
-    assert f'id="waiting-{cohort.pk}"' in home and 'id="start-' not in home
+    assert f'id="waiting-{cohort.pk}"' in home and 'id="start-' not in home and 'id="no-cases"' in home
     for case in (OTHER, MAI):
         assert trainee.post(url("training:start"), {"case": case}).status_code == 404
         assert trainee.post(url("training:start"), {"case": case, "cohort": str(cohort.pk)}).status_code == 404

@@ -74,7 +74,24 @@ def test_trainer_runs_a_cohort_end_to_end(staff, organisations) -> None:  # type
 
     pdf = client.get(url("training:certificate", cohort))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert client.get(url("training:certificate", cohort, lang="ja")).content.startswith(b"%PDF")
+    ja = client.get(url("training:certificate", cohort, lang="ja")).content
+    assert ja.startswith(b"%PDF")
+    # The text in each language: the trainee's name, the cohort and the case's title.
+    from tipnet.web.training.library import case_by_id
+
+    title = case_by_id("titp-debt-passport").title
+    en_text, ja_text = pdf_text(pdf.content), pdf_text(ja)
+    assert "Certificate of training" in en_text and title["en"] in en_text and "officer.sato" in en_text
+    assert title["ja"] in ja_text and "officer.sato" in ja_text and "Police station A" in ja_text
+    assert "Certificate of training" not in ja_text
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text, lines joined (pypdfium2, as the other PDF tests)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    return " ".join(" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document)))
 
 
 def test_trainee_reaches_no_record_page(staff) -> None:  # type: ignore[no-untyped-def]
@@ -146,3 +163,17 @@ def test_forged_cohort_on_start_is_refused(staff, organisations) -> None:  # typ
     assert not PracticeAttempt.objects.exists()
     # Someone else's cohort certificate: not found, even for its trainer.
     assert trainer.get(url("training:certificate", cohort)).status_code == 404
+
+
+def test_training_pages_carry_the_same_security_headers(staff, organisations) -> None:  # type: ignore[no-untyped-def]
+    """The public join page holds a one-time token in its URL: never cached, never sent on as a referrer."""
+    trainer = signed_in_client(staff[Role.CASEWORKER])
+    cohort = make_cohort(trainer, organisations["ngo"].pk, ["titp-debt-passport"])
+    link = make_links(trainer, cohort, 1)[0]
+    for response in (Client().get(link, secure=True), trainer.get(url("training:cohort", cohort), secure=True),
+                     signed_in_client(staff[Role.TRAINEE]).get(url("training:home"), secure=True)):
+        assert response.status_code == 200
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'none'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
+        assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
