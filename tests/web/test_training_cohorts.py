@@ -160,6 +160,7 @@ def test_forged_cohort_on_start_is_refused(staff, organisations) -> None:  # typ
 
     assert client.post(url("training:start"), {"case": "titp-debt-passport", "cohort": str(cohort)}).status_code == 404
     assert client.post(url("training:start"), {"case": "titp-debt-passport", "cohort": "x"}).status_code == 404
+    assert client.post(url("training:start"), {"case": "titp-debt-passport", "cohort": "9" * 30}).status_code == 404
     assert not PracticeAttempt.objects.exists()
     # Someone else's cohort certificate: not found, even for its trainer.
     assert trainer.get(url("training:certificate", cohort)).status_code == 404

@@ -212,7 +212,7 @@ def practice_cohort(*, actor: User, case_id: str, cohort_id: str, trainer: bool)
     Raises :class:`TrainingError` when she may not start this case (the view answers 404)."""
     members = CohortMember.objects.filter(user=actor).select_related("cohort")
     if cohort_id:
-        members = members.filter(cohort_id=int(cohort_id) if cohort_id.isdigit() else 0)
+        members = members.filter(cohort_id=int(cohort_id) if cohort_id.isdigit() and len(cohort_id) < 10 else 0)
         if not members:
             raise TrainingError(_("There is no such practice case."))
     fitting = [m.cohort for m in members if case_id in m.cohort.case_ids]
