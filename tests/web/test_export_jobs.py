@@ -95,6 +95,12 @@ def test_no_one_else_fetches_the_file_not_even_a_supervisor_of_the_same_organisa
     file_key = crypto.unseal(unlocked(supervisor), bytes(job.file_key))
     assert crypto.secret_decrypt(file_key, bytes(job.file)).startswith(b"record_id,")
     assert job.state == "ready"  # the refused tries spent nothing
+    from tests.web.conftest import signed_in_client
+
+    locked = signed_in_client(supervisor).post(url("interchange:export_download", job.pk))  # her key not unlocked
+    assert locked.status_code == 403 and b'id="export-error"' in locked.content
+    job.refresh_from_db()
+    assert job.state == "ready" and job.file != b""
 
 
 def test_an_export_not_downloaded_in_time_is_erased_by_the_sweep(caseworker, supervisor) -> None:  # type: ignore[no-untyped-def]

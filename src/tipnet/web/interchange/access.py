@@ -67,8 +67,8 @@ def access_mapping(*, user: User, mapping_id: int) -> ColumnMapping:
     return found
 
 
-def access_export_job(*, user: User, job_id: int) -> ExportJob:
-    job = ExportJob.objects.filter(pk=job_id, requested_by=user, organisation__in=export_organisations(user=user)) \
+def access_export_job(*, user: User, export_id: int) -> ExportJob:
+    job = ExportJob.objects.filter(pk=export_id, requested_by=user, organisation__in=export_organisations(user=user)) \
         .select_related("organisation").first()
     if job is None:
         raise Http404

@@ -128,10 +128,10 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_view(access_export_job)
-def export_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_job_view(request: HttpRequest, export_id: int) -> HttpResponse:
     """An export's progress (the page refreshes itself while the worker writes), then its one download."""
     services.interchange_sweep()
-    job = access_export_job(user=request.user, job_id=job_id)  # type: ignore[arg-type]
+    job = access_export_job(user=request.user, export_id=export_id)  # type: ignore[arg-type]
     if request.method == "POST" and "cancel" in request.POST:
         services.export_job_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
         return redirect("interchange:export_job", job.pk)
@@ -143,16 +143,16 @@ def export_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @staff_view(access_export_job)
-def export_download_view(request: HttpRequest, job_id: int) -> HttpResponse:
+def export_download_view(request: HttpRequest, export_id: int) -> HttpResponse:
     """The file, once (a POST: a link checker or a prefetch must not spend the one download); then 410."""
-    job = access_export_job(user=request.user, job_id=job_id)  # type: ignore[arg-type]
+    job = access_export_job(user=request.user, export_id=export_id)  # type: ignore[arg-type]
     try:
         data = services.export_job_download(actor=request.user, job=job, private_key=current_private_key(request))  # type: ignore[arg-type]
     except services.ExportGone:
         job.refresh_from_db()
         return render(request, "interchange/export_job.html", {"job": job, "gone": True}, status=410)
-    except CaseError as refused:
-        return render(request, "interchange/export_job.html", {"job": job, "error": str(refused)}, status=400)
+    except CaseError as refused:  # her key is not unlocked in this session: the file is kept
+        return render(request, "interchange/export_job.html", {"job": job, "error": str(refused)}, status=403)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8" if job.format == "csv"
                             else "application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
