@@ -11,6 +11,12 @@ Import, in two steps, neither inside a request:
    tokens for the duplicate warning, the keyed identity of each row, one audit row.
 
 Rows already imported (same keyed identity) are skipped, so a file imported twice adds nothing.
+A job left waiting for its mapping or its confirmation expires (``import_jobs_expire_unconfirmed``).
+
+Export: the command line writes at once (``cases_export``); the page queues an ``ExportJob``
+(``export_job_create``), the worker writes the file and seals it to the requester's key
+(``export_job_run``), she downloads it once (``export_job_download``); unfetched, it expires.
+``interchange_sweep`` ends every job whose time ran out.
 """
 
 from __future__ import annotations
