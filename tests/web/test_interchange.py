@@ -219,14 +219,21 @@ def test_another_organisations_job_is_not_found(caseworker, organisations) -> No
     assert signed_in_client(other).post(url("interchange:job", job.pk), {"confirm": "1"}).status_code == 404
 
 
-def test_the_export_page_downloads_csv(caseworker, supervisor) -> None:  # type: ignore[no-untyped-def]
+def test_the_export_page_queues_an_export_that_downloads_as_csv(caseworker, supervisor, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.research_support import run_worker
+    from tipnet.web.interchange.models import ExportJob
+
     _import(caseworker, GOOD)
     client = keyed_client(supervisor)
     organisation = str(supervisor.memberships.get().organisation_id)
-    response = client.post(url("interchange:export"), {"purpose": "own", "format": "csv", "organisation": organisation})
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(url("interchange:export"), {"purpose": "own", "format": "csv", "organisation": organisation})
+    assert queued.status_code == 302
+    run_worker()
+    response = client.post(url("interchange:export_download", ExportJob.objects.get().pk))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert b"record_id,org_Name" in b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"record_id,org_Name" in response.content
     assert CaseExport.objects.get().row_count == 2
     assert keyed_client(caseworker).get(url("interchange:export")).status_code == 404
 

@@ -38,7 +38,7 @@ def _kwargs(form_class: type[forms.BaseForm]) -> dict[str, object]:
         from tipnet.web.cases.access import SECTIONS
 
         return {"sections": frozenset(SECTIONS), "intake": True}
-    if form_class.__module__ == "tipnet.web.interchange.views":  # ImportForm, ExportForm: the user's organisations
+    if form_class.__module__ == "tipnet.web.interchange.forms":  # ImportForm, ExportForm: the user's organisations
         from tipnet.web.accounts.models import User
 
         return {"user": User(pk=0)}

@@ -33,7 +33,7 @@ FORM_POSTS = {"cases:event_add", "cases:task_add", "cases:consent_add", "cases:s
               "cases:export", "cases:erase", "cases:retention"}
 # Pages that open only with the operator's unlocked key: a session made without the password
 # (as here) gets 403 "key not unlocked" instead of the content; still never 404 for them.
-NEEDS_KEY = {"report:report", "report:file", "cases:document"}
+NEEDS_KEY = {"report:report", "report:file", "cases:document", "interchange:export_download"}
 RESEARCH = frozenset({Role.RESEARCHER, Role.COORDINATOR, Role.NETWORK_ADMIN})
 # Training: trainees reach lessons, their own attempts and their certificate, and nothing else.
 PRACTICE = frozenset({Role.TRAINEE, Role.CASEWORKER, Role.ORG_ADMIN})
@@ -163,6 +163,9 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "interchange:imports": ("GET", CASES),
     "interchange:job": ("GET", CASES),
     "interchange:export": ("GET", frozenset({Role.CASE_SUPERVISOR})),
+    # The fixture's export job is the case supervisor's: hers alone, even within her organisation.
+    "interchange:export_job": ("GET", frozenset({Role.CASE_SUPERVISOR})),
+    "interchange:export_download": ("POST", frozenset({Role.CASE_SUPERVISOR})),
     "apitokens:tokens": ("GET", ALL - {Role.TRAINEE}),
     # The fixture's token belongs to someone else: only its owner may revoke it.
     "apitokens:revoke": ("POST", frozenset()),
@@ -271,6 +274,7 @@ def targets(organisations, staff, django_capture_on_commit_callbacks) -> dict[st
         "user_id": None,
         "run_id": run.pk,
         "job_id": _import_job(organisations, staff),
+        "export_id": _export_job(organisations, staff),
         "record_id": record.pk,
         "report_id": submission.report.pk,
         "channel_slug": "web",
@@ -289,6 +293,14 @@ def _import_job(organisations, staff) -> int:  # type: ignore[no-untyped-def]
 
     return ImportJob.objects.create(organisation=organisations["ngo"], created_by=staff[Role.CASEWORKER],
                                     format="htcds_csv", state=ImportJob.State.INVALID).pk
+
+
+def _export_job(organisations, staff) -> int:  # type: ignore[no-untyped-def]
+    from tipnet.web.interchange.models import ExportJob
+
+    return ExportJob.objects.create(organisation=organisations["ngo"], requested_by=staff[Role.CASE_SUPERVISOR],
+                                    purpose="own", format="csv", state=ExportJob.State.READY, file=b"sealed",
+                                    file_key=b"sealed").pk
 
 
 def _someone_elses_token(organisations) -> int:  # type: ignore[no-untyped-def]

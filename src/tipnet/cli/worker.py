@@ -42,6 +42,7 @@ def worker(batch: bool, interval: float, exit_with_parent: bool) -> None:
     setup_django()
     from django.core.management import call_command
 
+    from tipnet.web.interchange.services import interchange_sweep
     from tipnet.web.research.services import estimate_runs_fail_stale
 
     if exit_with_parent:
@@ -49,6 +50,7 @@ def worker(batch: bool, interval: float, exit_with_parent: bool) -> None:
     failed = estimate_runs_fail_stale()
     if failed:
         click.echo(f"marked {failed} estimate(s) failed: their worker had stopped", err=True)
+    interchange_sweep()  # imports and exports whose time ran out while no worker ran
     call_command(
         "db_worker", batch=batch, interval=interval, reload=False, startup_delay=False,
         queue_name="default", verbosity=1 if not batch else 0,

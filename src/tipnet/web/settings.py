@@ -248,6 +248,11 @@ EMAIL_BACKEND = (
 # reports until their status changes. Override with TIPNET_RETENTION_DAYS='{"closed": 90, "new": 365}'.
 TIPNET_RETENTION_DAYS = {"closed": 90, **json.loads(os.environ.get("TIPNET_RETENTION_DAYS", "{}") or "{}")}
 
+# Interchange (issue 13): a finished export waits this long to be downloaded (once), then is deleted;
+# an import waiting for its column mapping or a key holder's confirmation expires after this many days.
+TIPNET_EXPORT_KEEP_HOURS = float(os.environ.get("TIPNET_EXPORT_KEEP_HOURS", "24"))
+TIPNET_IMPORT_UNCONFIRMED_DAYS = float(os.environ.get("TIPNET_IMPORT_UNCONFIRMED_DAYS", "7"))
+
 TIPNET_LOGIN_MAX_FAILURES = 5
 TIPNET_LOGIN_LOCK_SECONDS = 15 * 60
 # Against guessing from many addresses (accounts.throttle): this many wrong passwords on one name

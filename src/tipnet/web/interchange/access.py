@@ -5,6 +5,8 @@
 - Export: a case supervisor of the organisation only. An export carries every section of every
   case, health and sexual history included, which a caseworker sees only on the cases she owns.
 - A job (its status, its report) is seen by the case staff of its organisation.
+- An export job, and its file, by the case supervisor who asked for it, no one else: the file is
+  sealed to her key (models.py), and another supervisor of the same organisation gets a 404.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from tipnet.web.accounts.access import organisations_where
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.accounts.roles import Role
 from tipnet.web.cases.access import CASE_ROLES
-from tipnet.web.interchange.models import ColumnMapping, ImportJob
+from tipnet.web.interchange.models import ColumnMapping, ExportJob, ImportJob
 
 
 def import_organisations(*, user: User) -> list[Organisation]:
@@ -63,3 +65,11 @@ def access_mapping(*, user: User, mapping_id: int) -> ColumnMapping:
     if found is None:
         raise Http404
     return found
+
+
+def access_export_job(*, user: User, export_id: int) -> ExportJob:
+    job = ExportJob.objects.filter(pk=export_id, requested_by=user, organisation__in=export_organisations(user=user)) \
+        .select_related("organisation").first()
+    if job is None:
+        raise Http404
+    return job

@@ -3,7 +3,8 @@
 Mounted by tipnet.web.api.api with its token authentication. A program holds no unlocked key, so
 an import it starts is checked by the worker and then waits (state ``valid``) for a key holder of
 the organisation to confirm it on the imports page, where the keyed secrets are derived; the
-program polls ``GET /api/v1/imports/{id}`` until ``done`` or ``invalid`` (docs/api.md).
+program polls ``GET /api/v1/imports/{id}`` until ``done`` or ``invalid`` (docs/api.md). An import
+nobody confirms within TIPNET_IMPORT_UNCONFIRMED_DAYS ends ``expired``, its file deleted.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class ImportRowOut(Schema):
 class ImportOut(Schema):
     id: int
     organisation_id: int
-    state: Literal["mapping", "queued", "valid", "invalid", "confirmed", "running", "done", "failed"]
+    state: Literal["mapping", "queued", "valid", "invalid", "confirmed", "running", "done", "failed", "expired"] = Field(
+        description="expired: not confirmed within TIPNET_IMPORT_UNCONFIRMED_DAYS (default 7); the file was deleted")
     format: str
     n_rows: int
     n_created: int

@@ -15,6 +15,13 @@ reused.
 
 ``CaseExport``: every export, with its purpose, its row count and the cases it carried: the record of
 a disclosure that outlives the file (APPI).
+
+``ExportJob``: an export asked for on the page, written by the task worker. While it waits,
+``payload`` holds the organisation's private key (the worker must open every case) under the
+server's key, erased the moment the worker takes the job. The finished file is kept under a random
+file key sealed to the requester's own public key (``file_key``), so only her key, unlocked in her
+session, opens it: a copy of the database alone cannot, nor can anyone else of her organisation.
+It is downloaded once, then erased; unfetched, it is erased at ``expires_at``.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ class ImportJob(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired: not confirmed in time, the file was deleted")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -78,6 +86,11 @@ class ImportJob(models.Model):
     @property
     def active(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.CONFIRMED, self.State.RUNNING)
+
+    @property
+    def waiting(self) -> bool:
+        """Waiting for a person (a mapping, a key holder's confirmation): expires if left too long."""
+        return self.state in (self.State.MAPPING, self.State.VALID)
 
     @property
     def percent(self) -> int:
@@ -111,3 +124,53 @@ class CaseExport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+class ExportJob(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the task worker")
+        RUNNING = "running", _("Being written")
+        READY = "ready", _("Ready to download (once)")
+        DOWNLOADED = "downloaded", _("Downloaded: the file was deleted")
+        EXPIRED = "expired", _("Expired: not downloaded in time, the file was deleted")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=16, choices=CaseExport.Purpose.choices)
+    format = models.CharField(max_length=8)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    cancel_requested = models.BooleanField(default=False)
+    n_total = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    #: The organisation's private key for the worker, under the server's key; erased when the worker takes the job.
+    payload = models.BinaryField(default=b"")
+    #: The file's random key, sealed to the requester's public key.
+    file_key = models.BinaryField(default=b"")
+    #: The file, encrypted under the file key; erased once downloaded, expired or cancelled.
+    file = models.BinaryField(default=b"")
+    export = models.ForeignKey(CaseExport, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.state in (self.State.READY, self.State.DOWNLOADED):
+            return 100
+        return int(100 * self.progress_done / self.n_total) if self.n_total else 0
+
+    @property
+    def filename(self) -> str:
+        return f"htcds-{self.purpose}-{self.created_at:%Y%m%d}-{self.pk}.{self.format}"

@@ -11,6 +11,12 @@ Import, in two steps, neither inside a request:
    tokens for the duplicate warning, the keyed identity of each row, one audit row.
 
 Rows already imported (same keyed identity) are skipped, so a file imported twice adds nothing.
+A job left waiting for its mapping or its confirmation expires (``import_jobs_expire_unconfirmed``).
+
+Export: the command line writes at once (``cases_export``); the page queues an ``ExportJob``
+(``export_job_create``), the worker writes the file and seals it to the requester's key
+(``export_job_run``), she downloads it once (``export_job_download``); unfetched, it expires.
+``interchange_sweep`` ends every job whose time ran out.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -35,13 +42,20 @@ from tipnet.core.standard import interchange as ix
 from tipnet.core.standard.readers import ImportReport
 from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.audit import Action, audit_record
+from tipnet.web.accounts.keys import public_key_of
 from tipnet.web.accounts.models import Organisation, User
 from tipnet.web.cases.duplicates import person_keys
 from tipnet.web.cases.models import Case, CaseEvent, CaseToken, Consent
 from tipnet.web.cases.sealing import ContentError, content_open, content_seal
 from tipnet.web.cases.services import CaseLocked, case_locked_message
 from tipnet.web.interchange.access import export_organisations, import_organisations
-from tipnet.web.interchange.models import CaseExport, ColumnMapping, ImportedRecord, ImportJob
+from tipnet.web.interchange.models import (
+    CaseExport,
+    ColumnMapping,
+    ExportJob,
+    ImportedRecord,
+    ImportJob,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +153,8 @@ def import_job_create(
                      target_id=job.pk, details={"step": "uploaded", "format": fmt, "via": via})
         if enqueue and not needs_mapping:
             _enqueue(job.pk)
+        if enqueue:  # the bound on waiting for a mapping or a confirmation (import_jobs_expire_unconfirmed)
+            _sweep_at(timezone.now() + import_unconfirmed_keep() + datetime.timedelta(seconds=1))
     return job
 
 
@@ -216,6 +232,29 @@ def import_jobs_fail_stale(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     return ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=now - STALE_AFTER).update(
         state=ImportJob.State.FAILED, payload=b"", finished_at=now, error="the worker stopped while running this import")
+
+
+def import_unconfirmed_keep() -> datetime.timedelta:
+    """How long an import waits for its mapping or a key holder's confirmation (setting
+    TIPNET_IMPORT_UNCONFIRMED_DAYS, default 7)."""
+    return datetime.timedelta(days=float(getattr(settings, "TIPNET_IMPORT_UNCONFIRMED_DAYS", 7)))
+
+
+def import_jobs_expire_unconfirmed(*, now: datetime.datetime | None = None) -> int:
+    """Imports still waiting for a mapping or a confirmation after ``import_unconfirmed_keep()``
+    (most often a program's upload through the API that no key holder confirmed) expire: their
+    payload, the file or its checked records, is erased, and the end is audited."""
+    now = now or timezone.now()
+    expired = 0
+    for job in ImportJob.objects.filter(state__in=(ImportJob.State.MAPPING, ImportJob.State.VALID),
+                                        created_at__lt=now - import_unconfirmed_keep()).select_related("organisation"):
+        with transaction.atomic():
+            if ImportJob.objects.filter(pk=job.pk, state=job.state).update(
+                    state=ImportJob.State.EXPIRED, payload=b"", finished_at=now):
+                audit_record(actor=None, action=Action.CASES_IMPORTED, organisation=job.organisation,
+                             target_type="import", target_id=job.pk, details={"step": "expired", "was": job.state})
+                expired += 1
+    return expired
 
 
 def _finish(job_id: int, **fields: Any) -> None:
@@ -452,25 +491,21 @@ def _export_cases(organisation: Organisation, purpose: str) -> Iterable[Case]:
     return cases.order_by("pk")
 
 
-def cases_export(
-    *, actor: User, organisation: Organisation, purpose: str, fmt: str, out: TextIO, private_key: bytes | None,
-) -> CaseExport:
-    """Write the organisation's cases as HTCDS CSV or JSON into ``out``; record the export (the
-    cases it carried and its row count) and audit it.
-
-    ``own``: every case of the organisation, for its own use (its archive, a system of its own).
-    The person consented to the record at intake and the data stays with the organisation that
-    holds it, so no further consent is asked (DESIGN.md: consent before data is *shared*; sharing
-    with another organisation goes through referrals, which need the referral consent).
-    ``research``: only cases whose research consent holds today, de-identified (no names, birth
-    date, contact, address, free text; the record id is a row number, not the case reference)."""
+def _export_check(*, actor: User, organisation: Organisation, purpose: str, fmt: str) -> None:
     if organisation not in export_organisations(user=actor):
         raise InterchangeError(_("Only a case supervisor of the organisation can export its cases."))
     if purpose not in CaseExport.Purpose.values:
         raise InterchangeError(_("Choose the purpose of the export."))
     if fmt not in ("csv", "json"):
         raise InterchangeError(_("Choose CSV or JSON."))
-    org_private = _org_private(actor=actor, private_key=private_key, organisation=organisation)
+
+
+def _export_write(
+    *, organisation: Organisation, purpose: str, fmt: str, out: TextIO, org_private: bytes,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, list[int]]:
+    """Write the cases as HTCDS into ``out``: (row count, the ids of the cases written). ``progress``
+    is called every ``BATCH`` cases with the number written (the worker's progress and cancel check)."""
     research = purpose == CaseExport.Purpose.RESEARCH
     consented = set(Consent.objects.filter(case__organisation=organisation, purpose=Consent.Purpose.INTERVIEW,
                                            withdrawn_on__isnull=True).values_list("case_id", flat=True))
@@ -486,15 +521,223 @@ def cases_export(
             record = ix.case_to_htcds(content, status=case.status, consent=case.pk in consented,
                                       drop=ix.IDENTIFYING if research else ())
             exported.append(case.pk)
+            if progress and len(exported) % BATCH == 0:
+                progress(len(exported))
             yield (str(len(exported)) if research else case.reference), record
 
     writer = ix.write_records_csv if fmt == "csv" else ix.write_records_json
-    with transaction.atomic():
-        count = writer(records(), out)
-        export = CaseExport.objects.create(organisation=organisation, exported_by=actor, purpose=purpose, format=fmt,
-                                           row_count=count)
-        _insert(CaseExport.cases.through, ("caseexport_id", "case_id"), [(export.pk, pk) for pk in exported])
-        audit_record(actor=actor, action=Action.EXPORT, organisation=organisation, target_type="export",
-                     target_id=export.pk, details={"purpose": purpose, "format": fmt, "rows": count,
-                                                   "disclosure": export.pk})
+    count = writer(records(), out)
+    return count, exported
+
+
+def _export_record(
+    *, actor: User, organisation: Organisation, purpose: str, fmt: str, count: int, exported: list[int],
+    details: dict[str, Any] | None = None,
+) -> CaseExport:
+    """The disclosure record (the cases carried, the row count) and its audit row. In the caller's transaction."""
+    export = CaseExport.objects.create(organisation=organisation, exported_by=actor, purpose=purpose, format=fmt,
+                                       row_count=count)
+    _insert(CaseExport.cases.through, ("caseexport_id", "case_id"), [(export.pk, pk) for pk in exported])
+    audit_record(actor=actor, action=Action.EXPORT, organisation=organisation, target_type="export",
+                 target_id=export.pk, details={"purpose": purpose, "format": fmt, "rows": count,
+                                               "disclosure": export.pk, **(details or {})})
     return export
+
+
+def cases_export(
+    *, actor: User, organisation: Organisation, purpose: str, fmt: str, out: TextIO, private_key: bytes | None,
+) -> CaseExport:
+    """Write the organisation's cases as HTCDS CSV or JSON into ``out``, in this process (the command
+    line; the page queues an ``ExportJob`` instead); record the export (the cases it carried and its
+    row count) and audit it.
+
+    ``own``: every case of the organisation, for its own use (its archive, a system of its own).
+    The person consented to the record at intake and the data stays with the organisation that
+    holds it, so no further consent is asked (DESIGN.md: consent before data is *shared*; sharing
+    with another organisation goes through referrals, which need the referral consent).
+    ``research``: only cases whose research consent holds today, de-identified (no names, birth
+    date, contact, address, free text; the record id is a row number, not the case reference)."""
+    _export_check(actor=actor, organisation=organisation, purpose=purpose, fmt=fmt)
+    org_private = _org_private(actor=actor, private_key=private_key, organisation=organisation)
+    with transaction.atomic():
+        count, exported = _export_write(organisation=organisation, purpose=purpose, fmt=fmt, out=out,
+                                        org_private=org_private)
+        return _export_record(actor=actor, organisation=organisation, purpose=purpose, fmt=fmt, count=count,
+                              exported=exported)
+
+
+# --------------------------------------------------------------------------------- export jobs
+
+#: A queued export the worker has not taken in this time fails (its payload, the organisation's key, erased).
+EXPORT_QUEUED_MAX = datetime.timedelta(hours=1)
+
+
+class ExportCancelled(Exception):
+    """The requester cancelled the export while the worker was writing it."""
+
+
+def export_keep() -> datetime.timedelta:
+    """How long a finished export waits to be downloaded (setting TIPNET_EXPORT_KEEP_HOURS, default 24)."""
+    return datetime.timedelta(hours=float(getattr(settings, "TIPNET_EXPORT_KEEP_HOURS", 24)))
+
+
+def _export_server_key(job_id: int) -> bytes:
+    return hashlib.blake2b(f"tipnet export job {job_id}".encode(), key=settings.SECRET_KEY.encode()[:64],
+                           digest_size=32).digest()
+
+
+def _sweep_at(when: datetime.datetime) -> None:
+    """Run the sweep at ``when`` in the worker, so an expiry happens on time even if nobody opens a page."""
+    from tipnet.web.interchange.tasks import interchange_sweep_task
+
+    transaction.on_commit(lambda: interchange_sweep_task.using(run_after=when).enqueue())
+
+
+def export_job_create(
+    *, actor: User, organisation: Organisation, purpose: str, fmt: str, private_key: bytes | None,
+    enqueue: bool = True,
+) -> ExportJob:
+    """Queue an export for the worker. Refused at once, storing nothing, for someone who may not
+    export here, without an unlocked key, or without a keyring to seal the file to.
+
+    The worker must open every case, so the organisation's private key goes to it in the job's
+    payload under the server's key (as the import's secrets do), erased the moment the worker takes
+    the job; the file it writes is sealed to the requester's public key instead."""
+    _export_check(actor=actor, organisation=organisation, purpose=purpose, fmt=fmt)
+    org_private = _org_private(actor=actor, private_key=private_key, organisation=organisation)
+    if public_key_of(actor) is None:
+        raise CaseLocked(case_locked_message())
+    with transaction.atomic():
+        job = ExportJob.objects.create(organisation=organisation, requested_by=actor, purpose=purpose, format=fmt)
+        job.payload = crypto.secret_encrypt(_export_server_key(job.pk), org_private)
+        job.save(update_fields=["payload"])
+        if enqueue:
+            from tipnet.web.interchange.tasks import export_job_task
+
+            transaction.on_commit(lambda: export_job_task.enqueue(job.pk))
+            _sweep_at(timezone.now() + EXPORT_QUEUED_MAX + datetime.timedelta(seconds=1))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """The worker's part: write the file, outside any transaction, with progress every ``BATCH`` cases
+    and the cancel flag read there; then, in one short transaction, the sealed file, the disclosure
+    record and its audit row together (no file without its record)."""
+    interchange_sweep()
+    job = ExportJob.objects.select_related("organisation", "requested_by").get(pk=job_id)
+    if job.state != ExportJob.State.QUEUED or not job.payload:
+        return job
+    # Take the job and erase the key from the database in one step; from here it is only in memory.
+    if not ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
+            state=ExportJob.State.RUNNING, started_at=timezone.now(), payload=b""):
+        return ExportJob.objects.get(pk=job_id)
+    try:
+        org_private = crypto.secret_decrypt(_export_server_key(job_id), bytes(job.payload))
+        public_key = public_key_of(job.requested_by)
+        if public_key is None:
+            raise CaseLocked(case_locked_message())
+        total = _export_cases(job.organisation, job.purpose).count()
+        ExportJob.objects.filter(pk=job_id).update(n_total=total)
+
+        def progress(done: int) -> None:
+            ExportJob.objects.filter(pk=job_id).update(progress_done=done)
+            if ExportJob.objects.filter(pk=job_id, cancel_requested=True).exists():
+                raise ExportCancelled
+
+        out = io.StringIO()
+        count, exported = _export_write(organisation=job.organisation, purpose=job.purpose, fmt=job.format, out=out,
+                                        org_private=org_private, progress=progress)
+        file_key = crypto.new_key()
+        sealed_file = crypto.secret_encrypt(file_key, out.getvalue().encode())
+        del out
+        now = timezone.now()
+        expires_at = now + export_keep()
+        with transaction.atomic():
+            locked = ExportJob.objects.select_for_update().get(pk=job_id)
+            if locked.cancel_requested:
+                raise ExportCancelled
+            export = _export_record(actor=job.requested_by, organisation=job.organisation, purpose=job.purpose,
+                                    fmt=job.format, count=count, exported=exported, details={"job": job_id})
+            ExportJob.objects.filter(pk=job_id).update(
+                state=ExportJob.State.READY, export=export, file=sealed_file, file_key=crypto.seal(public_key, file_key),
+                n_total=count, progress_done=count, finished_at=now, expires_at=expires_at)
+            _sweep_at(expires_at + datetime.timedelta(seconds=1))
+    except ExportCancelled:
+        ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.CANCELLED, finished_at=timezone.now())
+    except Exception as error:
+        logger.exception("export job %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.FAILED, finished_at=timezone.now(),
+                                                   error=f"{type(error).__name__}"[:200])
+    return ExportJob.objects.get(pk=job_id)
+
+
+def export_job_cancel(*, actor: User, job: ExportJob) -> bool:
+    """Stop a queued or running export (audited). A queued one is cancelled at once (its payload
+    erased); a running one at the worker's next progress step. False if it had already ended."""
+    now = timezone.now()
+    with transaction.atomic():
+        done = ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.QUEUED).update(
+            state=ExportJob.State.CANCELLED, cancel_requested=True, payload=b"", finished_at=now) or \
+            ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.RUNNING).update(cancel_requested=True)
+        if done:
+            audit_record(actor=actor, action=Action.EXPORT, organisation=job.organisation, target_type="export_job",
+                         target_id=job.pk, details={"step": "cancelled", "job": job.pk})
+    return bool(done)
+
+
+class ExportGone(Exception):
+    """The export was downloaded already, expired, or never finished: its file is not here."""
+
+
+def export_job_download(*, actor: User, job: ExportJob, private_key: bytes | None) -> bytes:
+    """The file, once: opened with the requester's own key and erased in the same transaction, with
+    an audit row of the download. ExportGone if it is not (or no longer) ready; CaseLocked if her
+    key is not unlocked in this session (the file is kept)."""
+    if job.requested_by_id != actor.pk:
+        raise ExportGone  # callers check access first; this is the last guard
+    with transaction.atomic():
+        locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != ExportJob.State.READY or not locked.file:
+            raise ExportGone
+        if private_key is None:
+            raise CaseLocked(case_locked_message())
+        try:
+            data = crypto.secret_decrypt(crypto.unseal(private_key, bytes(locked.file_key)), bytes(locked.file))
+        except crypto.DecryptionError as error:
+            raise CaseLocked(case_locked_message()) from error
+        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.DOWNLOADED, file=b"", file_key=b"",
+                                                   downloaded_at=timezone.now())
+        audit_record(actor=actor, action=Action.EXPORT, organisation=locked.organisation, target_type="export_job",
+                     target_id=job.pk, details={"step": "downloaded", "job": job.pk,
+                                                "disclosure": locked.export_id})
+    return data
+
+
+def export_jobs_expire(*, now: datetime.datetime | None = None) -> int:
+    """Erase the files not downloaded in time (audited); fail the jobs a worker never took or left
+    running (their payload erased). Part of ``interchange_sweep``."""
+    now = now or timezone.now()
+    ExportJob.objects.filter(state=ExportJob.State.QUEUED, created_at__lt=now - EXPORT_QUEUED_MAX).update(
+        state=ExportJob.State.FAILED, payload=b"", finished_at=now, error="no task worker took this export in time")
+    ExportJob.objects.filter(state=ExportJob.State.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        state=ExportJob.State.FAILED, payload=b"", finished_at=now, error="the worker stopped while writing this export")
+    expired = 0
+    for job in ExportJob.objects.filter(state=ExportJob.State.READY, expires_at__lte=now).select_related("organisation"):
+        with transaction.atomic():
+            if ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.READY).update(
+                    state=ExportJob.State.EXPIRED, file=b"", file_key=b""):
+                audit_record(actor=None, action=Action.EXPORT, organisation=job.organisation,
+                             target_type="export_job", target_id=job.pk,
+                             details={"step": "expired", "job": job.pk, "disclosure": job.export_id})
+                expired += 1
+    return expired
+
+
+def interchange_sweep(*, now: datetime.datetime | None = None) -> None:
+    """Every time-bound end of the interchange jobs: imports left running by a dead worker, imports
+    never confirmed, export files never fetched. Run on the job pages, when the worker starts or
+    takes a job, and as a task queued for the moment each bound falls due."""
+    now = now or timezone.now()
+    import_jobs_fail_stale(now=now)
+    import_jobs_expire_unconfirmed(now=now)
+    export_jobs_expire(now=now)

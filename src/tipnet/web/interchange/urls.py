@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.imports_view, name="imports"),
     path("<int:job_id>/", views.job_view, name="job"),
     path("export/", views.export_view, name="export"),
+    path("export/<int:export_id>/", views.export_job_view, name="export_job"),
+    path("export/<int:export_id>/download/", views.export_download_view, name="export_download"),
 ]

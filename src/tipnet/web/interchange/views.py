@@ -1,21 +1,17 @@
-"""Import and export pages. Thin: forms here, every write in services.py (audited), access in access.py.
+"""Import and export pages. Thin: forms in forms.py, every write in services.py (audited), access in access.py.
 
 Import: choose a file (and a saved mapping) -> the worker checks every row -> the job page shows the
 report by row and field, or, for a sheet, its columns to map (saved for next time) -> a key holder
-confirms -> the worker imports. Export: a case supervisor picks the purpose and the format.
+confirms -> the worker imports. Export: a case supervisor picks the purpose and the format -> the
+worker writes the file, sealed to her key -> she downloads it once from the export's page.
 """
 
 from __future__ import annotations
 
 import base64
-import io
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tipnet.core.standard import HTCDS
@@ -25,57 +21,15 @@ from tipnet.web.accounts.keys import current_private_key
 from tipnet.web.cases.services import CaseError
 from tipnet.web.interchange import services
 from tipnet.web.interchange.access import (
+    access_export_job,
     access_exports,
     access_import_job,
     access_imports,
     export_organisations,
     import_organisations,
 )
-from tipnet.web.interchange.models import CaseExport, ColumnMapping, ImportJob
-
-PAGE_MAX_BYTES = 10 * 1024 * 1024
-FORMAT_LABELS = (
-    ("auto", gettext_lazy("Recognise from the file")),
-    ("htcds_csv", gettext_lazy("HTCDS CSV")),
-    ("htcds_json", gettext_lazy("HTCDS JSON")),
-    ("kobo_csv", gettext_lazy("KoboToolbox or ODK export (CSV)")),
-    ("kobo_json", gettext_lazy("KoboToolbox or ODK export (JSON)")),
-    ("csv", gettext_lazy("Another CSV sheet (map its columns)")),
-    ("xlsx", gettext_lazy("Excel sheet (.xlsx; map its columns)")),
-)
-
-
-class ImportForm(forms.Form):
-    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"))
-    file = forms.FileField(label=gettext_lazy("File"))
-    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=FORMAT_LABELS, initial="auto")
-    mapping = forms.ChoiceField(label=gettext_lazy("Saved column mapping"), required=False)
-
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        organisations = import_organisations(user=user)  # type: ignore[arg-type]
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
-        mappings = ColumnMapping.objects.filter(organisation__in=organisations).select_related("organisation")
-        self.fields["mapping"].choices = [("", _("None"))] + [
-            (str(m.pk), f"{m.name} ({m.organisation.name})") for m in mappings]
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > PAGE_MAX_BYTES:
-            raise forms.ValidationError(_(
-                "This page takes files up to 10 MB. Split the file, or use `tipnet import` on the command line."))
-        return upload
-
-
-class ExportForm(forms.Form):
-    organisation = forms.ChoiceField(label=gettext_lazy("Organisation"))
-    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=CaseExport.Purpose.choices,
-                                widget=forms.RadioSelect, initial=CaseExport.Purpose.OWN)
-    format = forms.ChoiceField(label=gettext_lazy("Format"), choices=(("csv", "CSV"), ("json", "JSON")), initial="csv")
-
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in export_organisations(user=user)]  # type: ignore[arg-type]
+from tipnet.web.interchange.forms import ExportForm, ImportForm
+from tipnet.web.interchange.models import ColumnMapping, ExportJob, ImportJob
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,7 +72,7 @@ def _sheet_columns(job: ImportJob) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 @staff_view(access_import_job)
 def job_view(request: HttpRequest, job_id: int) -> HttpResponse:
-    services.import_jobs_fail_stale()
+    services.interchange_sweep()
     job = access_import_job(user=request.user, job_id=job_id)  # type: ignore[arg-type]
     error = ""
     if request.method == "POST" and "confirm" in request.POST:
@@ -151,23 +105,56 @@ def job_view(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_view(access_exports)
 def export_view(request: HttpRequest) -> HttpResponse:
+    """Ask for an export: the task worker writes it (services.export_job_run); the job page follows it."""
     user = request.user
+    services.interchange_sweep()
     form = ExportForm(request.POST or None, user=user)
     error = ""
     if request.method == "POST" and form.is_valid():
         organisation = next(o for o in export_organisations(user=user) if str(o.pk) == form.cleaned_data["organisation"])  # type: ignore[arg-type]
-        fmt = form.cleaned_data["format"]
-        out = io.StringIO()
         try:
-            services.cases_export(actor=user, organisation=organisation, purpose=form.cleaned_data["purpose"],  # type: ignore[arg-type]
-                                  fmt=fmt, out=out, private_key=current_private_key(request))
+            job = services.export_job_create(actor=user, organisation=organisation,  # type: ignore[arg-type]
+                                             purpose=form.cleaned_data["purpose"], fmt=form.cleaned_data["format"],
+                                             private_key=current_private_key(request))
         except (services.InterchangeError, CaseError) as refused:
             error = str(refused)
         else:
-            response = HttpResponse(out.getvalue().encode(), content_type="text/csv; charset=utf-8" if fmt == "csv"
-                                    else "application/json; charset=utf-8")
-            name = f"htcds-{form.cleaned_data['purpose']}-{timezone.localdate():%Y%m%d}.{fmt}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["Cache-Control"] = "no-store"
-            return response
-    return render(request, "interchange/export.html", {"form": form, "error": error}, status=400 if error else 200)
+            return redirect("interchange:export_job", job.pk)
+    jobs = ExportJob.objects.filter(requested_by=user, organisation__in=export_organisations(user=user)  # type: ignore[arg-type,misc]
+                                    ).select_related("organisation")[:20]
+    return render(request, "interchange/export.html", {"form": form, "error": error, "jobs": jobs},
+                  status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view(access_export_job)
+def export_job_view(request: HttpRequest, export_id: int) -> HttpResponse:
+    """An export's progress (the page refreshes itself while the worker writes), then its one download."""
+    services.interchange_sweep()
+    job = access_export_job(user=request.user, export_id=export_id)  # type: ignore[arg-type]
+    if request.method == "POST" and "cancel" in request.POST:
+        services.export_job_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
+        return redirect("interchange:export_job", job.pk)
+    response = render(request, "interchange/export_job.html", {"job": job, "refresh": job.active})
+    if job.active:
+        response["Refresh"] = "3"
+    return response
+
+
+@require_http_methods(["POST"])
+@staff_view(access_export_job)
+def export_download_view(request: HttpRequest, export_id: int) -> HttpResponse:
+    """The file, once (a POST: a link checker or a prefetch must not spend the one download); then 410."""
+    job = access_export_job(user=request.user, export_id=export_id)  # type: ignore[arg-type]
+    try:
+        data = services.export_job_download(actor=request.user, job=job, private_key=current_private_key(request))  # type: ignore[arg-type]
+    except services.ExportGone:
+        job.refresh_from_db()
+        return render(request, "interchange/export_job.html", {"job": job, "gone": True}, status=410)
+    except CaseError as refused:  # her key is not unlocked in this session: the file is kept
+        return render(request, "interchange/export_job.html", {"job": job, "error": str(refused)}, status=403)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8" if job.format == "csv"
+                            else "application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
