@@ -24,7 +24,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from tests.web.test_people_path import fresh_report_form, send, token_of
-from tests.web.test_public_wording import READINGS, visible_text
+from tests.web.test_public_wording import PAGES, READINGS, visible_text
 
 PENDING = Path(__file__).resolve().parents[2] / "i18n-pending"
 LANGS = ("ja", "vi", "zh-hans", "fil", "th", "id", "es", "pt-br")
@@ -100,10 +100,15 @@ def refused_form_page(lang: str) -> str:
     return send(Client(), "not-a-token", lang=lang).content.decode()
 
 
+# The rest of docs/translations.md's list ("Japanese for technical interns"): 入管 is the plain form of
+# 出入国在留管理庁 and carries its reading; 被害 also covers 被害者（ひがいしゃ）.
+MORE_READINGS = {"被害": "ひがい", "緊急": "きんきゅう", "法務局": "ほうむきょく", "賠償": "ばいしょう", "入管": "にゅうかん"}
+
+
 def first_use_without_reading(text: str) -> list[str]:
     """The hard words whose first use on the page has no reading in brackets right after it."""
     missing = []
-    for word, reading in READINGS.items():
+    for word, reading in {**READINGS, **MORE_READINGS}.items():
         first = text.find(word)
         if first >= 0 and not re.match(rf"[\u4e00-\u9fff]{{0,4}}（[^）]*{reading}", text[first + len(word): first + len(word) + 30]):
             missing.append(text[max(0, first - 10): first + 20])
@@ -116,6 +121,13 @@ def test_japanese_readings_and_plain_words_on_the_new_pages(corrected, operator,
     assert not first_use_without_reading(text), first_use_without_reading(text)
     for word in ("当局", "試行", "隷属", "書き留め", "保管"):
         assert word not in text, word
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_listed_hard_word_has_its_reading_on_first_use(corrected, db, path: str) -> None:  # type: ignore[no-untyped-def]
+    # test_public_wording checks the words of the issue; this checks the whole list of the docs.
+    text = visible_text(Client().get(path).content.decode())
+    assert not first_use_without_reading(text), first_use_without_reading(text)
 
 
 @pytest.mark.parametrize("page", [already_sent_page, server_error_page, refused_form_page])
@@ -154,3 +166,41 @@ def test_spanish_public_texts_use_latin_american_verbs(corrected) -> None:  # ty
         ):
             shown = translation.gettext(msgid)
             assert shown != msgid and not re.search(r"añad|puls|rellen", shown), shown
+
+
+# The review's major points outside the interview (the interview's are in
+# tests/core/screening/test_question_wording.py): the selection sense of "Your choices" and id's
+# "account status" must not come back with a later retranslation.
+MAJOR_FIXED = {
+    ("Your choices", "ja"): ("あなたが選んだ条件", "決め"),
+    ("Your choices", "fil"): ("Mga pinili mo", "magpapasya"),
+    ("Your choices", "es"): ("Lo que eligió", "decide"),
+    ("Your choices", "th"): ("ตัวเลือกของคุณ", "เลือกเอง"),
+    ("Status", "id"): ("Status akun", "Status"),
+}
+
+
+@pytest.mark.parametrize(("msgid", "lang"), sorted(MAJOR_FIXED))
+def test_the_reviews_major_points_stay_fixed(corrected, msgid: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    wrong, needed = MAJOR_FIXED[(msgid, lang)]
+    with translation.override(lang):
+        shown = translation.gettext(msgid)
+    assert shown != wrong and needed in shown, shown
+
+
+# One word for what a reporter gets back: each language's glossary term (docs/translations.md).
+RECEIPT_NUMBER = {"ja": "受付番号", "vi": "số biên nhận", "zh-hans": "受理号码", "fil": "receipt number",
+                  "th": "หมายเลขรับเรื่อง", "id": "nomor tanda terima", "es": "número de recibo",
+                  "pt-br": "número de protocolo"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_text_about_the_receipt_number_uses_the_glossary_term(corrected, lang: str) -> None:  # type: ignore[no-untyped-def]
+    import polib
+
+    po = polib.pofile(str(Path(__file__).resolve().parents[2] / f"src/tipnet/locale/{CATALOGUE.get(lang, lang)}/LC_MESSAGES/django.po"))
+    msgids = [e.msgid for e in po if not e.obsolete and not e.msgid_plural and "receipt number" in e.msgid.lower()]
+    assert msgids
+    with translation.override(lang):
+        off = [msgid for msgid in msgids if RECEIPT_NUMBER[lang].lower() not in translation.gettext(msgid).lower()]
+    assert not off, off
