@@ -42,7 +42,14 @@ QUOTED = {
 
 @pytest.fixture
 def corrected() -> Iterator[None]:
-    """Django's catalogues with the pending corrections laid over them, put back afterwards."""
+    """Django's catalogues with the pending corrections laid over them, put back afterwards.
+
+    The report form's fields are a cached template fragment (per language): the cache is emptied
+    before, so the page is rendered with the corrections, and after, so no later test sees them."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
     saved: list[tuple[object, str, object]] = []
     for path in sorted(PENDING.glob("*.json")):
         for msgid, by_lang in json.loads(path.read_text(encoding="utf-8")).get("corrections", {}).items():
@@ -54,6 +61,8 @@ def corrected() -> Iterator[None]:
     yield
     for catalog, msgid, old in reversed(saved):
         catalog[msgid] = old  # type: ignore[index]
+    for cache in caches.all():
+        cache.clear()
 
 
 def test_the_fixture_reads_every_correction_the_catalogues_know() -> None:
