@@ -400,7 +400,9 @@ def test_the_500_page_is_in_the_addresss_language_without_the_database(lang: str
             response = server_error(fake)
     body = response.content.decode()
     assert response.status_code == 500
-    assert f'<html lang="{lang}">' in body and 'id="error-saved"' in body and "110" in body
+    assert f'<html lang="{lang}">' in body and 'id="error-saved"' in body
+    # the police number is a tap-to-call link here too (issue 11), in the footer's translated sentence
+    assert '<a class="tel" href="tel:110">110</a>' in body
 
 
 def test_an_unreachable_database_gives_503_with_retry_after(operator) -> None:  # type: ignore[no-untyped-def]
@@ -414,6 +416,7 @@ def test_an_unreachable_database_gives_503_with_retry_after(operator) -> None:  
     assert response["Retry-After"].isdigit() and int(response["Retry-After"]) > 0
     body = response.content.decode()
     assert '<html lang="id">' in body and 'id="error-saved"' in body
+    assert '<a class="tel" href="tel:110">110</a>' in body
     assert not Report.objects.exists()
 
 

@@ -110,6 +110,8 @@ class LatentResult:
     # the attributes the log-linear result also has, so callers can treat both alike
     model: tuple[str, ...] = ()
     never_overlap: tuple[str, ...] = ()
+    #: Pairs of lists with nobody in common in the data (no model term is ever fixed for them).
+    non_overlapping_pairs: tuple[str, ...] = ()
     bootstrap: None = None
     bca_low: None = None
     bca_high: None = None
@@ -131,7 +133,9 @@ class LatentResult:
             "ci_high": _num(self.ci_high),
             "interval": "credible",
             "model": [],
-            "never_overlap": [],
+            # The log-linear result's one field for such pairs (issue 11); the latent model has
+            # no pair terms, so none is "in_model".
+            "non_overlapping_pairs": [{"pair": pair, "in_model": False} for pair in self.non_overlapping_pairs],
             "method": self.method,
             "options": dict(self.options),
             "warnings": [note.to_dict() for note in self.warnings],
@@ -407,6 +411,7 @@ class LatentClassModel:
             warnings=(),
             chao=chao_lower_bound(table),
             draws=total,
+            non_overlapping_pairs=table.non_overlapping_pairs(),
         )
         object.__setattr__(result, "warnings", tuple(_notes(result)))
         return result

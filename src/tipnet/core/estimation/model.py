@@ -17,7 +17,6 @@ import math
 import warnings
 from collections.abc import Callable
 from functools import partial
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -280,7 +279,6 @@ def _build_result(
     main: ModelFit,
 ) -> MSEResult:
     lists = table.lists
-    k = table.k_lists
     n_obs = table.n_observed
     z = float(ndtri(0.5 + conf_level / 2.0))
     log_dark = float(fit.coef[0])
@@ -292,11 +290,7 @@ def _build_result(
     ci_high = n_obs + math.exp(log_dark + z * se)
     names = tuple(term_name(t, lists) for t in fit.model)
     never = tuple(term_name(t, lists) for t in fit.model if t in fit.empty)
-    non_overlapping = tuple(
-        f"{lists[i]}:{lists[j]}"
-        for i, j in combinations(range(k), 2)
-        if table.overlap(i, j) == 0
-    )
+    non_overlapping = table.non_overlapping_pairs()
     coefficients = {term_name(t, lists): v for t, v in fit.coef_dict().items()}
     result = MSEResult(
         method=method,

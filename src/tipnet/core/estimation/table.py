@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -244,6 +245,17 @@ class CaptureTable:
         term = (1 << i) | (1 << j)
         masks = np.arange(2**self.k_lists)
         return int(self.counts[(masks & term) == term].sum())
+
+    def non_overlapping_pairs(self) -> tuple[str, ...]:
+        """Pairs of lists with nobody in common, as ``"A:B"`` in list order.
+
+        One definition for every method's results (issue 11: the latent JSON still carried an
+        empty ``never_overlap`` list beside the log-linear ``non_overlapping_pairs``)."""
+        return tuple(
+            f"{self.lists[i]}:{self.lists[j]}"
+            for i, j in combinations(range(self.k_lists), 2)
+            if self.overlap(i, j) == 0
+        )
 
     def rows(self) -> list[tuple[tuple[int, ...], int]]:
         """The observed patterns with positive counts, as ``(pattern, count)``, in bitmask order."""
