@@ -30,7 +30,13 @@ from tipnet.web.accounts.models import User
 from tipnet.web.cases.access import document_sections
 from tipnet.web.cases.models import Case, CaseDocument
 from tipnet.web.cases.sealing import ContentError, content_open, content_seal
-from tipnet.web.cases.services import CaseError, CaseUnreadable, _public_key, organisation_private
+from tipnet.web.cases.services import (
+    CaseError,
+    CaseUnreadable,
+    _public_key,
+    case_lock_writable,
+    organisation_private,
+)
 from tipnet.web.report.attachments import MAX_FILE_BYTES, AttachmentError, clean_attachment
 
 PDF_MAGIC = b"%PDF-"
@@ -84,7 +90,8 @@ def document_clean(*, data: bytes) -> tuple[bytes, str, str]:
 def document_add(*, actor: User, case: Case, section: str, title: str, data: bytes) -> CaseDocument:
     """Attach a file to ``case`` (access to the case already checked). Writing needs only the
     organisation's public key. Refused, storing nothing, for a section the actor cannot see, an
-    empty title, or a file that is too large or of a refused kind."""
+    empty title, or a file that is too large or of a refused kind, or once the case is erased."""
+    case_lock_writable(case_id=case.pk)
     if section not in CaseDocument.Section.values:
         raise CaseError(_("Choose the section the document belongs to."))
     if section not in document_sections(user=actor, case=case):

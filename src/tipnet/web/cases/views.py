@@ -266,7 +266,10 @@ def task_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @staff_view(access_case_task)
 def task_done_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
     task = access_case_task(user=request.user, case_id=case_id, task_id=task_id)
-    services.case_task_done(actor=request.user, task=task)
+    try:
+        services.case_task_done(actor=request.user, task=task)
+    except services.CaseError as error:
+        return _message(request, task.case, str(error), 400)
     return _after(task.case, "tasks")
 
 
