@@ -135,6 +135,10 @@ def _display(sections: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, s
             continue
         if name in choices:
             text = ", ".join(v.labels(choices[name], value))
+        elif name == "citizenships":
+            text = ", ".join(v.country_names(value))
+        elif name == "languages":
+            text = ", ".join(v.language_names(value))
         elif isinstance(value, list):
             text = ", ".join(str(item) for item in value)
         else:
