@@ -24,7 +24,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tipnet.core import crypto
-from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import User
 from tipnet.web.cases.access import document_sections
@@ -33,6 +32,7 @@ from tipnet.web.cases.sealing import ContentError, content_open, content_seal
 from tipnet.web.cases.services import (
     CaseError,
     CaseUnreadable,
+    OrganisationKeys,
     _public_key,
     case_lock_writable,
     organisation_private,
@@ -126,13 +126,17 @@ def _describe(document: CaseDocument, org_private: bytes) -> dict[str, Any]:
         )) from error
 
 
-def documents_list(*, user: User, case: Case, private_key: bytes | None) -> tuple[list[DocumentFile], int]:
-    """The documents of the sections the user sees, with their titles (part of the audited case
-    read, like the timeline), and how many others are hidden by the section rules. Empty titles
-    when the user's key is not unlocked in this session; a damaged description shows no title."""
-    allowed = document_sections(user=user, case=case)
+def documents_list(*, user: User, case: Case, private_key: bytes | None, keys: OrganisationKeys | None = None,
+                   allowed: frozenset[str] | None = None) -> tuple[list[DocumentFile], int]:
+    """The documents of the sections the user sees (``allowed``, when the caller already worked
+    them out), with their titles (part of the audited case read, like the timeline), and how many
+    others are hidden by the section rules. Empty titles when the user's key is not unlocked in
+    this session; a damaged description shows no title."""
+    if allowed is None:
+        allowed = document_sections(user=user, case=case)
     rows = list(case.documents.defer("file_ciphertext").select_related("added_by"))
-    org_private = orgkeys.organisation_private_key(user=user, private_key=private_key, organisation=case.organisation)
+    opened = keys if keys is not None else OrganisationKeys(user=user, private_key=private_key)
+    org_private = opened.private(case.organisation)
     shown = []
     for document in rows:
         if document.section not in allowed:

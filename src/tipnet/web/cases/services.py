@@ -130,6 +130,35 @@ def organisation_private(*, user: User, private_key: bytes | None, organisation:
     return org_private
 
 
+class OrganisationKeys:
+    """The organisation keys one reader opens while one page is built: each key share is fetched
+    and unsealed once, however many parts of the page decrypt (the case, its timeline, its tasks,
+    its documents). Made per request and dropped with it, so a share revoked since is never used
+    from here."""
+
+    def __init__(self, *, user: User, private_key: bytes | None) -> None:
+        self.user = user
+        self.private_key = private_key
+        self._opened: dict[int, bytes | None] = {}
+
+    def private(self, organisation: Organisation) -> bytes | None:
+        """Like ``orgkeys.organisation_private_key``: None without a share or an unlocked key."""
+        if organisation.pk not in self._opened:
+            self._opened[organisation.pk] = orgkeys.organisation_private_key(
+                user=self.user, private_key=self.private_key, organisation=organisation)
+        return self._opened[organisation.pk]
+
+    def required(self, organisation: Organisation) -> bytes:
+        org_private = self.private(organisation)
+        if org_private is None:
+            raise CaseLocked(case_locked_message())
+        return org_private
+
+
+def _keys(keys: OrganisationKeys | None, user: User, private_key: bytes | None) -> OrganisationKeys:
+    return keys if keys is not None else OrganisationKeys(user=user, private_key=private_key)
+
+
 def _open(row: Case | CaseEvent | CaseTask, org_private: bytes) -> dict[str, Any]:
     try:
         return content_open(private_key=org_private, sealed_key=bytes(row.sealed_key), ciphertext=bytes(row.ciphertext))
@@ -255,12 +284,15 @@ class CaseContent:
     visible: frozenset[str]
 
 
-def case_read(*, actor: User, case: Case, private_key: bytes | None) -> CaseContent:
-    """Decrypt the case for ``actor`` (access already checked): only the sections they may see.
-    Audited (``record.read``, with the sections shown); a read that fails decrypts nothing."""
-    org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
+def case_read(*, actor: User, case: Case, private_key: bytes | None, keys: OrganisationKeys | None = None,
+              visible: frozenset[str] | None = None) -> CaseContent:
+    """Decrypt the case for ``actor`` (access already checked): only the sections they may see
+    (``visible``, when the caller already worked them out). Audited (``record.read``, with the
+    sections shown); a read that fails decrypts nothing."""
+    org_private = _keys(keys, actor, private_key).required(case.organisation)
     content = _complete(_open(case, org_private))
-    visible = visible_sections(user=actor, case=case)
+    if visible is None:
+        visible = visible_sections(user=actor, case=case)
     audit_record(actor=actor, action=Action.RECORD_READ, organisation=case.organisation, target_type="case",
                  target_id=case.pk, details={"sections": sorted(visible)})
     return CaseContent(sections={s: content[s] for s in SECTIONS if s in visible}, visible=visible)
@@ -365,23 +397,21 @@ def case_task_done(*, actor: User, task: CaseTask) -> CaseTask:
     return task
 
 
-def case_timeline(*, actor: User, case: Case, private_key: bytes | None) -> list[tuple[CaseEvent, str]]:
+def case_timeline(*, actor: User, case: Case, private_key: bytes | None,
+                  keys: OrganisationKeys | None = None) -> list[tuple[CaseEvent, str]]:
     """The events with their decrypted text (part of the audited case read)."""
-    org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
+    org_private = _keys(keys, actor, private_key).required(case.organisation)
     return [(event, messages.shown(_open(event, org_private), "text"))
             for event in case.events.select_related("created_by")]
 
 
-def task_titles(*, user: User, private_key: bytes | None, tasks: list[CaseTask]) -> dict[int, str]:
+def task_titles(*, user: User, private_key: bytes | None, tasks: list[CaseTask],
+                keys: OrganisationKeys | None = None) -> dict[int, str]:
     """Task id to title, where the user can open them (missing when locked or unreadable)."""
     titles: dict[int, str] = {}
-    keys: dict[int, bytes | None] = {}
+    opened = _keys(keys, user, private_key)
     for task in tasks:
-        organisation = task.case.organisation
-        if organisation.pk not in keys:
-            keys[organisation.pk] = orgkeys.organisation_private_key(
-                user=user, private_key=private_key, organisation=organisation)
-        org_private = keys[organisation.pk]
+        org_private = opened.private(task.case.organisation)
         if org_private is None:
             continue
         try:
