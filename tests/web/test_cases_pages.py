@@ -56,7 +56,8 @@ def test_intake_opens_a_case_with_its_consents_and_shows_it(caseworker) -> None:
     assert response["Location"].endswith(f"/staff/cases/{case.pk}/")
     assert set(case.consents.values_list("purpose", flat=True)) == {"interview", "purpose_told", "data_use_told", "police"}
     page = client.get(url("cases:case", case.pk)).content.decode()
-    for text in (NAME, "Technical intern (技能実習)", "Debt bondage", "Withholds documents", HEALTH, "Man", "VNM"):
+    for text in (NAME, "Technical intern (技能実習)", "Debt bondage", "Withholds documents", HEALTH, "Man", "Vietnam",
+                 "Vietnamese"):
         assert text in page, text
     assert AuditEvent.objects.filter(action="record.read", target_id=str(case.pk)).count() == 1
 

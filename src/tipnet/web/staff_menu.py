@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tipnet.web.accounts.access import user_roles
 from tipnet.web.accounts.roles import Role
+from tipnet.web.cases.dashboard import DASHBOARD_ROLES
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ MENU: list[MenuEntry] = [
     MenuEntry("screening:start", _("Screening interview"), frozenset({Role.CASEWORKER})),
     MenuEntry("cases:list", _("Cases"), frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})),
     MenuEntry("cases:referrals", _("Referrals"), frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})),
+    # The dashboard's own roles: user_roles counts a role held in a confirmed membership, the same
+    # memberships cases.dashboard.dashboard_organisations reads to choose whose figures it shows,
+    # so the entry shows exactly when the page opens (tests/web/test_cases_dashboard_menu.py).
+    MenuEntry("cases:dashboard", _("Dashboard"), frozenset(DASHBOARD_ROLES)),
     MenuEntry("interchange:imports", _("Import and export"), frozenset({Role.CASEWORKER, Role.CASE_SUPERVISOR})),
 
     MenuEntry("cases:retention", _("Case retention"), frozenset({Role.CASE_SUPERVISOR, Role.ORG_ADMIN})),

@@ -57,7 +57,9 @@ def is_staff_session(request: HttpRequest) -> bool:
 
 
 def staff_view(check: Callable[..., Any] | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Decorate a staff view. ``check(user=..., **url_kwargs)`` raises Http404 or returns None."""
+    """Decorate a staff view. ``check(user=..., **url_kwargs)`` raises Http404 or returns None, or
+    the record it checked: that is kept as ``request.staff_checked`` so that the view does not read
+    it a second time (the case page)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -65,7 +67,7 @@ def staff_view(check: Callable[..., Any] | None = None) -> Callable[[Callable[..
             if not is_staff_session(request):
                 return redirect_to_login(request.get_full_path())
             if check is not None:
-                check(user=request.user, **kwargs)
+                request.staff_checked = check(user=request.user, **kwargs)  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -114,9 +114,13 @@ def may_override_consent(*, user: User, organisation: Organisation) -> bool:
     return is_case_supervisor(user=user, organisation=organisation)
 
 
-def visible_sections(*, user: User, case: Case) -> frozenset[str]:
-    """The sections of ``case`` the user may read and write (access to the case already checked)."""
-    if is_case_supervisor(user=user, organisation=case.organisation):
+def visible_sections(*, user: User, case: Case, supervisor: bool | None = None) -> frozenset[str]:
+    """The sections of ``case`` the user may read and write (access to the case already checked).
+    ``supervisor``: whether the user is a case supervisor of the case's organisation, when the
+    caller already knows (one query less)."""
+    if supervisor is None:
+        supervisor = is_case_supervisor(user=user, organisation=case.organisation)
+    if supervisor:
         return frozenset(SECTIONS)
     if case.owner_id == user.pk:
         return frozenset(SECTIONS)
@@ -129,9 +133,11 @@ def visible_sections(*, user: User, case: Case) -> frozenset[str]:
 DOCUMENT_SECTIONS = {"identity": IDENTITY, "health": HEALTH, "other": SITUATION}
 
 
-def document_sections(*, user: User, case: Case) -> frozenset[str]:
-    """The document sections (identity, health, other) of ``case`` the user may add to and open."""
-    visible = visible_sections(user=user, case=case)
+def document_sections(*, user: User, case: Case, visible: frozenset[str] | None = None) -> frozenset[str]:
+    """The document sections (identity, health, other) of ``case`` the user may add to and open
+    (``visible``: the case sections the user sees, when the caller already worked them out)."""
+    if visible is None:
+        visible = visible_sections(user=user, case=case)
     return frozenset(code for code, section in DOCUMENT_SECTIONS.items() if section in visible)
 
 

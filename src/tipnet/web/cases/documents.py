@@ -24,13 +24,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tipnet.core import crypto
-from tipnet.web.accounts import orgkeys
 from tipnet.web.accounts.audit import Action, audit_record
 from tipnet.web.accounts.models import User
 from tipnet.web.cases.access import document_sections
 from tipnet.web.cases.models import Case, CaseDocument
 from tipnet.web.cases.sealing import ContentError, content_open, content_seal
-from tipnet.web.cases.services import CaseError, CaseUnreadable, _public_key, organisation_private
+from tipnet.web.cases.services import (
+    CaseError,
+    CaseUnreadable,
+    OrganisationKeys,
+    _public_key,
+    case_lock_writable,
+    organisation_private,
+)
 from tipnet.web.report.attachments import MAX_FILE_BYTES, AttachmentError, clean_attachment
 
 PDF_MAGIC = b"%PDF-"
@@ -84,7 +90,8 @@ def document_clean(*, data: bytes) -> tuple[bytes, str, str]:
 def document_add(*, actor: User, case: Case, section: str, title: str, data: bytes) -> CaseDocument:
     """Attach a file to ``case`` (access to the case already checked). Writing needs only the
     organisation's public key. Refused, storing nothing, for a section the actor cannot see, an
-    empty title, or a file that is too large or of a refused kind."""
+    empty title, or a file that is too large or of a refused kind, or once the case is erased."""
+    case_lock_writable(case_id=case.pk)
     if section not in CaseDocument.Section.values:
         raise CaseError(_("Choose the section the document belongs to."))
     if section not in document_sections(user=actor, case=case):
@@ -119,13 +126,17 @@ def _describe(document: CaseDocument, org_private: bytes) -> dict[str, Any]:
         )) from error
 
 
-def documents_list(*, user: User, case: Case, private_key: bytes | None) -> tuple[list[DocumentFile], int]:
-    """The documents of the sections the user sees, with their titles (part of the audited case
-    read, like the timeline), and how many others are hidden by the section rules. Empty titles
-    when the user's key is not unlocked in this session; a damaged description shows no title."""
-    allowed = document_sections(user=user, case=case)
+def documents_list(*, user: User, case: Case, private_key: bytes | None, keys: OrganisationKeys | None = None,
+                   allowed: frozenset[str] | None = None) -> tuple[list[DocumentFile], int]:
+    """The documents of the sections the user sees (``allowed``, when the caller already worked
+    them out), with their titles (part of the audited case read, like the timeline), and how many
+    others are hidden by the section rules. Empty titles when the user's key is not unlocked in
+    this session; a damaged description shows no title."""
+    if allowed is None:
+        allowed = document_sections(user=user, case=case)
     rows = list(case.documents.defer("file_ciphertext").select_related("added_by"))
-    org_private = orgkeys.organisation_private_key(user=user, private_key=private_key, organisation=case.organisation)
+    opened = keys if keys is not None else OrganisationKeys(user=user, private_key=private_key)
+    org_private = opened.private(case.organisation)
     shown = []
     for document in rows:
         if document.section not in allowed:

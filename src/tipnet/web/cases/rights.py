@@ -59,6 +59,7 @@ from tipnet.web.cases.services import (
     _complete,
     _open,
     _public_key,
+    case_lock_writable,
     case_timeline,
     organisation_private,
     task_titles,
@@ -370,6 +371,8 @@ def subject_access_export(*, actor: User, case: Case, private_key: bytes | None,
 
 @transaction.atomic
 def _record_subject_access(*, actor: User, case: Case, format: str) -> SubjectAccess:
+    """Refused if the case was erased since its content was read: the export is not handed out."""
+    case_lock_writable(case_id=case.pk)
     access = SubjectAccess.objects.create(case=case, made_on=_today(), made_by=actor, format=format)
     _add_event(actor=actor, case=case, public_key=_public_key(case.organisation), kind=CaseEvent.Kind.DISCLOSURE,
                occurred_on=access.made_on, text="", message=messages.subject_export())

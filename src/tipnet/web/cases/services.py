@@ -81,6 +81,29 @@ class ConsentRefused(CaseError):
     """The action needs a consent the person has not given (or withdrew), and no allowed override."""
 
 
+class CaseErased(CaseError):
+    """The case was erased (the person's data removed) after the page was loaded: nothing is written."""
+
+
+def case_erased_message() -> str:
+    return _("This case was erased: the person's data was removed, and nothing more can be added to it. "
+             "Nothing was saved.")
+
+
+def case_lock_writable(*, case_id: int) -> Case:
+    """Lock the case row until the end of the caller's transaction, and refuse if it is erased.
+
+    Every write to a case calls this first, inside its transaction: the page (or the API client)
+    read the case before, and an erasure (``rights.case_erase``, which locks the same row) may have
+    committed since; writing then would put personal data back onto the tombstone. On PostgreSQL
+    the row lock orders this write and an erasure; on SQLite the IMMEDIATE transactions
+    (settings.DATABASES) serialise all writers, so the read here sees any committed erasure."""
+    locked = Case.objects.select_for_update().filter(pk=case_id).first()
+    if locked is None or locked.status == Case.Status.ERASED:
+        raise CaseErased(case_erased_message())
+    return locked
+
+
 def case_locked_message() -> str:
     """The same words as for saved screenings: the same organisation key is missing."""
     return screening_locked_message()
@@ -105,6 +128,35 @@ def organisation_private(*, user: User, private_key: bytes | None, organisation:
     if org_private is None:
         raise CaseLocked(case_locked_message())
     return org_private
+
+
+class OrganisationKeys:
+    """The organisation keys one reader opens while one page is built: each key share is fetched
+    and unsealed once, however many parts of the page decrypt (the case, its timeline, its tasks,
+    its documents). Made per request and dropped with it, so a share revoked since is never used
+    from here."""
+
+    def __init__(self, *, user: User, private_key: bytes | None) -> None:
+        self.user = user
+        self.private_key = private_key
+        self._opened: dict[int, bytes | None] = {}
+
+    def private(self, organisation: Organisation) -> bytes | None:
+        """Like ``orgkeys.organisation_private_key``: None without a share or an unlocked key."""
+        if organisation.pk not in self._opened:
+            self._opened[organisation.pk] = orgkeys.organisation_private_key(
+                user=self.user, private_key=self.private_key, organisation=organisation)
+        return self._opened[organisation.pk]
+
+    def required(self, organisation: Organisation) -> bytes:
+        org_private = self.private(organisation)
+        if org_private is None:
+            raise CaseLocked(case_locked_message())
+        return org_private
+
+
+def _keys(keys: OrganisationKeys | None, user: User, private_key: bytes | None) -> OrganisationKeys:
+    return keys if keys is not None else OrganisationKeys(user=user, private_key=private_key)
 
 
 def _open(row: Case | CaseEvent | CaseTask, org_private: bytes) -> dict[str, Any]:
@@ -232,12 +284,15 @@ class CaseContent:
     visible: frozenset[str]
 
 
-def case_read(*, actor: User, case: Case, private_key: bytes | None) -> CaseContent:
-    """Decrypt the case for ``actor`` (access already checked): only the sections they may see.
-    Audited (``record.read``, with the sections shown); a read that fails decrypts nothing."""
-    org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
+def case_read(*, actor: User, case: Case, private_key: bytes | None, keys: OrganisationKeys | None = None,
+              visible: frozenset[str] | None = None) -> CaseContent:
+    """Decrypt the case for ``actor`` (access already checked): only the sections they may see
+    (``visible``, when the caller already worked them out). Audited (``record.read``, with the
+    sections shown); a read that fails decrypts nothing."""
+    org_private = _keys(keys, actor, private_key).required(case.organisation)
     content = _complete(_open(case, org_private))
-    visible = visible_sections(user=actor, case=case)
+    if visible is None:
+        visible = visible_sections(user=actor, case=case)
     audit_record(actor=actor, action=Action.RECORD_READ, organisation=case.organisation, target_type="case",
                  target_id=case.pk, details={"sections": sorted(visible)})
     return CaseContent(sections={s: content[s] for s in SECTIONS if s in visible}, visible=visible)
@@ -261,7 +316,7 @@ def case_update(
     if set(content) - visible:
         raise CaseError(_("You cannot change this section."))
     org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = case_lock_writable(case_id=case.pk)
     if locked.version != expected_version:
         raise CaseConflict(_(
             "Someone else changed this case while you were editing it. Your changes are not saved yet: "
@@ -296,6 +351,7 @@ def case_update(
 def case_event_add(*, actor: User, case: Case, kind: str, occurred_on: datetime.date, text: str) -> CaseEvent:
     if kind not in (CaseEvent.Kind.NOTE, CaseEvent.Kind.MEETING):
         raise CaseError(_("Choose a note or a meeting."))
+    case_lock_writable(case_id=case.pk)
     if occurred_on > _today():
         raise CaseError(_("The date of an event cannot be in the future."))
     text = _text(text)
@@ -311,6 +367,7 @@ def case_event_add(*, actor: User, case: Case, kind: str, occurred_on: datetime.
 @transaction.atomic
 def case_task_add(*, actor: User, case: Case, title: str, due_on: datetime.date, assignee: User | None = None) -> CaseTask:
     """A support-plan task. The assignee must keep cases in the case's organisation."""
+    case_lock_writable(case_id=case.pk)
     title = _text(title)
     if not title:
         raise CaseError(_("Write the task."))
@@ -331,6 +388,7 @@ def case_task_add(*, actor: User, case: Case, title: str, due_on: datetime.date,
 
 @transaction.atomic
 def case_task_done(*, actor: User, task: CaseTask) -> CaseTask:
+    case_lock_writable(case_id=task.case_id)
     if task.done_on is None:
         task.done_on = _today()
         task.save(update_fields=["done_on"])
@@ -339,23 +397,21 @@ def case_task_done(*, actor: User, task: CaseTask) -> CaseTask:
     return task
 
 
-def case_timeline(*, actor: User, case: Case, private_key: bytes | None) -> list[tuple[CaseEvent, str]]:
+def case_timeline(*, actor: User, case: Case, private_key: bytes | None,
+                  keys: OrganisationKeys | None = None) -> list[tuple[CaseEvent, str]]:
     """The events with their decrypted text (part of the audited case read)."""
-    org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
+    org_private = _keys(keys, actor, private_key).required(case.organisation)
     return [(event, messages.shown(_open(event, org_private), "text"))
             for event in case.events.select_related("created_by")]
 
 
-def task_titles(*, user: User, private_key: bytes | None, tasks: list[CaseTask]) -> dict[int, str]:
+def task_titles(*, user: User, private_key: bytes | None, tasks: list[CaseTask],
+                keys: OrganisationKeys | None = None) -> dict[int, str]:
     """Task id to title, where the user can open them (missing when locked or unreadable)."""
     titles: dict[int, str] = {}
-    keys: dict[int, bytes | None] = {}
+    opened = _keys(keys, user, private_key)
     for task in tasks:
-        organisation = task.case.organisation
-        if organisation.pk not in keys:
-            keys[organisation.pk] = orgkeys.organisation_private_key(
-                user=user, private_key=private_key, organisation=organisation)
-        org_private = keys[organisation.pk]
+        org_private = opened.private(task.case.organisation)
         if org_private is None:
             continue
         try:
@@ -379,6 +435,7 @@ def tasks_due_this_week(*, user: User, private_key: bytes | None) -> list[tuple[
 @transaction.atomic
 def case_screening_link(*, actor: User, case: Case, screening: ScreeningRecord) -> CaseScreening:
     """Attach a saved screening of the same organisation (the caller checked the user may see it)."""
+    case_lock_writable(case_id=case.pk)
     if screening.organisation_id != case.organisation_id:
         raise CaseError(_("Only a screening of this organisation can be attached."))
     link, created = CaseScreening.objects.get_or_create(case=case, screening=screening, defaults={"linked_by": actor})
@@ -397,6 +454,7 @@ def case_screening_link(*, actor: User, case: Case, screening: ScreeningRecord) 
 def consent_record(*, actor: User, case: Case, purpose: str, given_on: datetime.date,
                    recipient: Organisation | None = None) -> Consent:
     """Record a consent. A referral consent names the receiving organisation; no other does."""
+    case_lock_writable(case_id=case.pk)
     if purpose not in Consent.Purpose.values:
         raise CaseError(_("Unknown consent."))
     if given_on > _today():
@@ -417,6 +475,7 @@ def consent_record(*, actor: User, case: Case, purpose: str, given_on: datetime.
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.date | None = None) -> Consent:
     """Record the withdrawal and its date; the consent row stays (what was agreed, and until when)."""
+    case_lock_writable(case_id=consent.case_id)
     withdrawn_on = withdrawn_on or _today()
     if consent.withdrawn_on is not None:
         raise CaseError(_("This consent was already withdrawn."))
@@ -467,6 +526,7 @@ def case_disclose(
     a life in danger). The override is decided here, from the actor's role in the case's
     organisation: a client that sends ``override`` without that role is refused (the Primero gap,
     ../shared/reference/case-management.md §1 "Consent")."""
+    case_lock_writable(case_id=case.pk)
     if purpose not in (*AUTHORITY_TYPES, Consent.Purpose.REFERRAL):
         raise CaseError(_("Choose the police, the immigration services, labour standards inspection or a referral."))
     if recipient.pk == case.organisation_id:
@@ -540,6 +600,7 @@ def referral_propose(
     decrypted here: what the client posts about the person is never trusted). Needs the person's
     referral consent naming the receiver (or a case supervisor's override): the disclosure is
     recorded through ``case_disclose``, which refuses without it."""
+    locked_case = case_lock_writable(case_id=case.pk)
     if transfer:
         sections = list(SECTIONS)  # a transfer moves the whole case
     chosen = [s for s in SECTIONS if s in set(sections)]
@@ -549,14 +610,14 @@ def referral_propose(
         raise CaseError(_("You cannot share a section you cannot see."))
     if not case_organisations(user=actor) or case.organisation not in case_organisations(user=actor):
         raise CaseError(_("You cannot refer this case."))
-    if case.is_closed:
+    if locked_case.is_closed:
         raise CaseError(_("A closed case cannot be referred."))
     reason = _text(reason)
     receiver_key = orgkeys.organisation_key_ensure(organisation=receiver) if receiver.pk != case.organisation_id else None
     if receiver.pk != case.organisation_id and receiver_key is None:
         raise CaseError(_("This organisation cannot receive referrals yet: none of its staff has an encryption key."))
     org_private = organisation_private(user=actor, private_key=private_key, organisation=case.organisation)
-    content = _complete(_open(case, org_private))
+    content = _complete(_open(locked_case, org_private))
     if receiver.pk != case.organisation_id:
         from tipnet.web.cases.receivers import receiver_refusal
 
@@ -589,6 +650,8 @@ def referral_decide(*, actor: User, referral: Referral, action: str, private_key
     if action not in REFERRAL_MOVES:
         raise CaseError(_("Choose accept, reject, complete or revoke."))
     side, starts, target, audit_action = REFERRAL_MOVES[action]
+    # The case first, then the referral: the order case_erase takes them in (no deadlock).
+    case_lock_writable(case_id=referral.case_id)
     locked = Referral.objects.select_for_update().select_related("case", "sender", "receiver").get(pk=referral.pk)
     if referral_side(user=actor, referral=locked) != side:
         raise CaseError(_("Only the other organisation can do this."))
@@ -619,6 +682,8 @@ def referral_note_add(*, actor: User, referral: Referral, occurred_on: datetime.
     access to the case and reads nothing of it. Only while the referral is accepted."""
     if referral_side(user=actor, referral=referral) != "receiver":
         raise CaseError(_("Only the receiving organisation can add an update to a referral."))
+    case_lock_writable(case_id=referral.case_id)
+    referral = Referral.objects.select_related("case", "sender", "receiver").get(pk=referral.pk)
     if referral.state != Referral.State.ACCEPTED:
         raise CaseError(_("An update can be added while the referral is accepted."))
     if occurred_on > _today():
@@ -640,7 +705,13 @@ def referrals_revoke_of_departed(*, actor: User | None, user: User) -> int:
     erasing their sealed copies (Primero r2-3526). Accepted referrals stay: the person may be in the
     receiving service's care now; a case supervisor of the sender can revoke them. Returns how many."""
     revoked = 0
-    for referral in Referral.objects.select_for_update().filter(created_by=user, state=Referral.State.PROPOSED).select_related(
+    # The cases first (in one order), then the referrals, as case_erase does; an erased case's
+    # referrals were revoked by its erasure and get no timeline entry on the tombstone.
+    case_ids = set(Referral.objects.filter(created_by=user, state=Referral.State.PROPOSED).values_list("case_id", flat=True))
+    writable = list(Case.objects.select_for_update().filter(pk__in=case_ids).exclude(status=Case.Status.ERASED)
+                    .order_by("pk").values_list("pk", flat=True))
+    for referral in Referral.objects.select_for_update().filter(
+            created_by=user, state=Referral.State.PROPOSED, case_id__in=writable).select_related(
             "case", "sender", "receiver"):
         referral.state = Referral.State.REVOKED
         referral.decided_by = actor
@@ -722,14 +793,14 @@ def case_return_record(*, actor: User, case: Case, returned_on: datetime.date, t
     """The person went home (through IOM's assisted voluntary return and reintegration, or not):
     a timeline entry, the case moves to follow-up, and check-ins after 3, 6 and 12 months become
     tasks of the case owner, so that a return is not the end of the story."""
+    locked = case_lock_writable(case_id=case.pk)
     if returned_on > _today() + datetime.timedelta(days=60) or returned_on < case.opened_on:
         raise CaseError(_("The return date must be after the case was opened and within the next two months."))
-    if case.is_closed:
+    if locked.is_closed:
         raise CaseError(_("Reopen the case first."))
     public_key = _public_key(case.organisation)
     _add_event(actor=actor, case=case, public_key=public_key, kind=CaseEvent.Kind.RETURN, occurred_on=returned_on,
                text="", message=messages.returned_home(through_iom=through_iom))
-    locked = Case.objects.select_for_update().get(pk=case.pk)
     locked.status = Case.Status.FOLLOW_UP
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at"])

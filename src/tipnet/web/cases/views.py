@@ -25,7 +25,7 @@ from tipnet.web.cases.access import (
     access_referral,
     case_organisation,
     case_organisations,
-    may_override_consent,
+    is_case_supervisor,
     referral_side,
     visible_sections,
 )
@@ -59,6 +59,15 @@ def _reason_labels(reasons: tuple[str, ...]) -> list[str]:
 
 
 CASES_PER_PAGE = 50
+
+
+def _checked_case(request: HttpRequest, case_id: int) -> Case:
+    """The case ``staff_view(access_case)`` just read for this request (so it is read once), or
+    ``access_case`` again for a view decorated otherwise."""
+    case = getattr(request, "staff_checked", None)
+    if isinstance(case, Case) and case.pk == case_id:
+        return case
+    return access_case(user=request.user, case_id=case_id)
 
 
 def _message(request: HttpRequest, case: Case | None, message: str, status: int) -> HttpResponse:
@@ -135,6 +144,10 @@ def _display(sections: dict[str, dict[str, Any]]) -> dict[str, list[tuple[str, s
             continue
         if name in choices:
             text = ", ".join(v.labels(choices[name], value))
+        elif name == "citizenships":
+            text = ", ".join(v.country_names(value))
+        elif name == "languages":
+            text = ", ".join(v.language_names(value))
         elif isinstance(value, list):
             text = ", ".join(str(item) for item in value)
         else:
@@ -151,16 +164,24 @@ def _referral_context(request: HttpRequest, case: Case, sections: dict[str, dict
 
 
 def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
+    """The case page. Worked out once for the whole page (and its documents tag): the reader's
+    organisation key (one share unsealed), whether she supervises, the sections she sees."""
     private_key = current_private_key(request)
+    keys = services.OrganisationKeys(user=request.user, private_key=private_key)
+    supervisor = is_case_supervisor(user=request.user, organisation=case.organisation)
+    visible = visible_sections(user=request.user, case=case, supervisor=supervisor)
     try:
-        content = services.case_read(actor=request.user, case=case, private_key=private_key)
-        timeline = services.case_timeline(actor=request.user, case=case, private_key=private_key)
+        content = services.case_read(actor=request.user, case=case, private_key=private_key, keys=keys,
+                                     visible=visible)
+        timeline = services.case_timeline(actor=request.user, case=case, private_key=private_key, keys=keys)
     except services.CaseLocked as error:
         return render(request, "cases/unavailable.html", {"message": str(error), "case": case})
     except services.CaseUnreadable as error:
         return render(request, "cases/unavailable.html", {"message": str(error), "case": case}, status=409)
-    tasks = list(case.tasks.select_related("case__organisation", "assignee"))
-    titles = services.task_titles(user=request.user, private_key=private_key, tasks=tasks)
+    tasks = list(case.tasks.select_related("assignee"))
+    for task in tasks:
+        task.case = case  # the case in hand, its organisation already read
+    titles = services.task_titles(user=request.user, private_key=private_key, tasks=tasks, keys=keys)
     linked = {link.screening_id for link in case.screening_links.all()}
     return render(request, "cases/case.html", {
         "case": case,
@@ -180,20 +201,21 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         "return_form": ReturnForm(),
         "fitting_services": services_for_person(sections=content.sections, exclude_organisation_id=case.organisation_id),
         "referrals": case.referrals.select_related("receiver"),
-        "may_override": may_override_consent(user=request.user, organisation=case.organisation),
+        "may_override": supervisor,  # may_override_consent: a case supervisor of the organisation
+        "case_keys": keys, "is_supervisor": supervisor, "visible_sections": visible,
     })
 
 
 @require_http_methods(["GET"])
 @staff_view(access_case)
 def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _case_page(request, access_case(user=request.user, case_id=case_id))
+    return _case_page(request, _checked_case(request, case_id))
 
 
 @require_http_methods(["GET", "POST"])
 @staff_view(access_case)
 def edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     sections = visible_sections(user=request.user, case=case)
     private_key = current_private_key(request)
     if request.method == "GET":
@@ -237,7 +259,7 @@ def _form_error(form: Any) -> str:
 @require_POST
 @staff_view(access_case)
 def event_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     form = EventForm(request.POST)
     if not form.is_valid():
         return _message(request, case, _form_error(form), 400)
@@ -251,7 +273,7 @@ def event_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_view(access_case)
 def task_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     form = TaskForm(request.POST)
     if not form.is_valid():
         return _message(request, case, _form_error(form), 400)
@@ -266,14 +288,17 @@ def task_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @staff_view(access_case_task)
 def task_done_view(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
     task = access_case_task(user=request.user, case_id=case_id, task_id=task_id)
-    services.case_task_done(actor=request.user, task=task)
+    try:
+        services.case_task_done(actor=request.user, task=task)
+    except services.CaseError as error:
+        return _message(request, task.case, str(error), 400)
     return _after(task.case, "tasks")
 
 
 @require_POST
 @staff_view(access_case)
 def consent_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     form = ConsentForm(request.POST, organisation=case.organisation)
     if not form.is_valid():
         return _message(request, case, _form_error(form), 400)
@@ -298,7 +323,7 @@ def consent_withdraw_view(request: HttpRequest, case_id: int, consent_id: int) -
 @require_POST
 @staff_view(access_case)
 def screening_link_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     screening_id = request.POST.get("screening", "")
     screening = None
     if screening_id.isdigit():
@@ -318,7 +343,7 @@ def screening_link_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_view(access_case)
 def disclose_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     form = DisclosureForm(request.POST, organisation=case.organisation)
     if not form.is_valid():
         return _message(request, case, _form_error(form), 400)
@@ -334,7 +359,7 @@ def disclose_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 @staff_view(access_case)
 def referral_new_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     form = ReferralForm(request.POST, organisation=case.organisation)
     if not form.is_valid():
         return _message(request, case, _form_error(form), 400)
@@ -411,7 +436,7 @@ def referral_note_view(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 @staff_view(access_case)
 def return_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_case(user=request.user, case_id=case_id)
+    case = _checked_case(request, case_id)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _message(request, case, _form_error(form), 400)

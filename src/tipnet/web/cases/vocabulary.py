@@ -7,7 +7,13 @@ a later HTCDS export (``core.standard``); labels are translated when shown.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
+
+from tipnet.core.standard._iso import COUNTRY_ALPHA2_TO_ALPHA3
 
 # prs_Gender
 SEX = (
@@ -115,3 +121,48 @@ def labels(choices: tuple[tuple[str, object], ...], codes: list[str] | str) -> l
     names = {code: str(label) for code, label in choices}
     items = [codes] if isinstance(codes, str) else codes
     return [names.get(code, code) for code in items if code]
+
+
+# ------------------------------------------------------------------- countries and languages
+
+# Citizenships are stored as ISO 3166-1 alpha-3 codes (VNM), languages as ISO 639 / BCP 47 codes
+# (vi, pt-BR). Their names in the reader's language come from the Unicode CLDR (Babel), which has
+# every country and most languages in all of tipnet's languages; a code CLDR does not know is
+# shown as it was typed.
+_ALPHA3_TO_ALPHA2 = {alpha3: alpha2 for alpha2, alpha3 in COUNTRY_ALPHA2_TO_ALPHA3.items()}
+
+
+@lru_cache(maxsize=32)
+def _reader_locale(language: str) -> Locale:
+    try:
+        return Locale.parse(to_locale(language))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en")
+
+
+def _reader() -> Locale:
+    return _reader_locale(get_language() or "en")
+
+
+def country_names(codes: list[str]) -> list[str]:
+    """Each citizenship's country name in the reader's language (VNM -> ベトナム in Japanese)."""
+    territories = _reader().territories
+    names = []
+    for code in codes:
+        alpha2 = _ALPHA3_TO_ALPHA2.get(str(code).upper(), "")
+        names.append(str(territories.get(alpha2) or code))
+    return names
+
+
+def language_names(codes: list[str]) -> list[str]:
+    """Each language's name in the reader's language (vi -> ベトナム語 in Japanese; pt-BR with its
+    country)."""
+    reader = _reader()
+    names = []
+    for code in codes:
+        try:
+            name = Locale.parse(str(code), sep="-").get_display_name(reader)
+        except (ValueError, UnknownLocaleError):
+            name = None
+        names.append(str(name or code))
+    return names

@@ -18,10 +18,16 @@ register = template.Library()
 @register.inclusion_tag("cases/_documents.html", takes_context=True)
 def case_documents(context: dict[str, Any], case: Any) -> dict[str, Any]:
     request = context["request"]
-    sections = document_sections(user=request.user, case=case)
-    shown, hidden = documents_list(user=request.user, case=case, private_key=current_private_key(request))
+    # What the case page's view already worked out (its reader's key, role and sections), if it did.
+    visible = context.get("visible_sections")
+    sections = document_sections(user=request.user, case=case, visible=visible)
+    shown, hidden = documents_list(user=request.user, case=case, private_key=current_private_key(request),
+                                   keys=context.get("case_keys"), allowed=sections)
+    supervisor = context.get("is_supervisor")
+    if supervisor is None:
+        supervisor = is_case_supervisor(user=request.user, organisation=case.organisation)
     return {
         "case": case, "documents": shown, "hidden_documents": hidden,
         "document_form": DocumentForm(sections=sections), "csrf_token": context.get("csrf_token"),
-        "is_supervisor": is_case_supervisor(user=request.user, organisation=case.organisation),
+        "is_supervisor": supervisor,
     }
