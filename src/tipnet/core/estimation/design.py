@@ -134,23 +134,23 @@ class MaskSums:
     def __init__(self, k: int, masks: Sequence[int] | np.ndarray) -> None:
         low, c_low, c_high = _halves(k)
         self.k = k
-        wanted = sorted({int(m) for m in masks})
+        self._low = low
+        order = np.asarray(masks, dtype=np.int64)
         half = (1 << low) - 1
-        highs = sorted({m >> low for m in wanted})
-        lows = sorted({m & half for m in wanted})
-        row = {h: i for i, h in enumerate(highs)}
-        col = {v: j for j, v in enumerate(lows)}
-        self.left = np.ascontiguousarray(c_high[highs])  # rows u_high of C_high
-        self.right = np.ascontiguousarray(c_low[lows].T)  # columns u_low of C_low'
+        self._highs = np.unique(order >> low)
+        self._lows = np.unique(order & half)
+        self.left = np.ascontiguousarray(c_high[self._highs])  # rows u_high of C_high
+        self.right = np.ascontiguousarray(c_low[self._lows].T)  # columns u_low of C_low'
         self.grid = (2 ** (k - low), 2**low)
-        self._flat = {m: row[m >> low] * len(lows) + col[m & half] for m in wanted}
-        self.at = self.positions(np.fromiter(masks, dtype=np.int64) if not isinstance(masks, np.ndarray) else masks)
+        self.at = self.positions(order)
 
     def positions(self, masks: np.ndarray | Sequence[int]) -> np.ndarray:
-        """Where each mask's sum sits in the output of :meth:`small` (same shape as ``masks``)."""
+        """Where each mask's sum sits in the output of :meth:`small` (same shape as ``masks``);
+        the masks must be among those given at construction."""
         masks = np.asarray(masks, dtype=np.int64)
-        flat = np.fromiter((self._flat[int(m)] for m in masks.ravel()), dtype=np.int64, count=masks.size)
-        return flat.reshape(masks.shape)
+        high = np.searchsorted(self._highs, masks >> self._low)
+        low = np.searchsorted(self._lows, masks & ((1 << self._low) - 1))
+        return high * self._lows.size + low
 
     def small(self, values: np.ndarray) -> np.ndarray:
         """The sums at every (kept high half, kept low half) combination, flattened: read them

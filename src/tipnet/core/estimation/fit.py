@@ -162,10 +162,12 @@ class ZetaDesign:
         if self._every:
             out = np.empty((len(rows), 2**self.k))
             out[:, 0] = 0.0
-            out[:, 1:] = rows
+            for i, values in enumerate(rows):
+                out[i, 1:] = values
             return out
         out = np.zeros((len(rows), 2**self.k))
-        out[:, self.cells] = rows
+        for i, values in enumerate(rows):
+            out[i, self.cells] = values
         return out
 
     def tdot(self, v: np.ndarray) -> np.ndarray:
@@ -189,7 +191,7 @@ def kept_cells(k: int, empty: tuple[int, ...]) -> np.ndarray:
     return subset_sums(marks, k)[1:] < 0.5
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=1024)
 def _zeta_layout(k: int, model: Model, empty: tuple[int, ...]) -> tuple[np.ndarray, ZetaDesign, tuple]:
     """As :func:`_layout`, with the design as transforms (no dense matrix: 2 MB at 12 lists)."""
     keep = kept_cells(k, empty)

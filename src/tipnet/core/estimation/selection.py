@@ -38,9 +38,9 @@ from itertools import combinations
 import numpy as np
 from scipy.special import pdtr, pdtrc
 
-from .design import Model, all_pairs, design_matrix, mask_sums
+from .design import Model, all_pairs, design_matrix, mask_sums, model_terms
 from .existence import OK, check_model
-from .fit import ZETA_FROM, ModelFit, fit_model
+from .fit import ZETA_FROM, ModelFit, fit_model, sufficient_statistics
 
 __all__ = [
     "DEFAULT_MAXORDER",
@@ -129,7 +129,8 @@ def stepwise(
     pairs = all_pairs(k)
     if pthresh == 1 and check_model(k, pairs, y) == OK:
         return fit_model(k, pairs, y)
-    fit = fit_model(k, (), y, start)
+    zero = _zero_terms(k, y)
+    fit = fit_model(k, (), y, start, empty=_empty(k, (), zero))
     if pthresh == 0:
         return fit
     pair_sums = _pair_sums(k, pairs)
@@ -154,8 +155,20 @@ def stepwise(
         included[chosen] = True
         if trace is not None:
             trace.append(Step(pairs[chosen], float(pvalues[chosen])))
-        fit = fit_model(k, tuple(model), y, fit.coef_dict())
+        fit = fit_model(k, tuple(model), y, fit.coef_dict(), empty=_empty(k, model, zero))
     return fit
+
+
+def _zero_terms(k: int, y: np.ndarray) -> frozenset[int]:
+    """Main effects and pairs with zero sufficient statistic, from one transform per search
+    (each fit would otherwise redo it: :func:`~.fit.empty_terms`)."""
+    every = model_terms(k, all_pairs(k))
+    return frozenset(t for t, n in zip(every, sufficient_statistics(k, every, y), strict=True) if t and n == 0)
+
+
+def _empty(k: int, model: Model | list[int], zero: frozenset[int]) -> tuple[int, ...]:
+    """:func:`~.fit.empty_terms` of a model of pairs, read from :func:`_zero_terms`."""
+    return tuple(t for t in model_terms(k, tuple(model)) if t in zero)
 
 
 def _pair_sums(k: int, pairs: tuple[int, ...]) -> Callable[[np.ndarray], np.ndarray]:
@@ -184,7 +197,8 @@ def aic_stepwise(
         The added term's Wald p-value must not exceed this (modslavmse 2.0 default 0.05).
     """
     pairs = all_pairs(k)
-    fit = fit_model(k, (), y, start)
+    zero = _zero_terms(k, y)
+    fit = fit_model(k, (), y, start, empty=_empty(k, (), zero))
     aic0 = fit.aic
     model: list[int] = []
     included = np.zeros(len(pairs), dtype=bool)
@@ -197,7 +211,7 @@ def aic_stepwise(
             candidate = (*model, pair)
             if check_model(k, candidate, y) != OK:
                 continue
-            cfit = fit_model(k, candidate, y, fit.coef_dict())
+            cfit = fit_model(k, candidate, y, fit.coef_dict(), empty=_empty(k, candidate, zero))
             if best is None or cfit.aic < best.aic:
                 best, best_j = cfit, j
         if best is None or best.aic >= aic0:
