@@ -50,6 +50,7 @@ def order(term: int) -> int:
     return int(term).bit_count()
 
 
+@lru_cache(maxsize=64)
 def all_pairs(k: int) -> tuple[int, ...]:
     """All two-list terms in SparseMSE's order (1,2), (1,3), ..., (1,k), (2,3), ...
 
@@ -61,6 +62,11 @@ def all_pairs(k: int) -> tuple[int, ...]:
 
 def model_terms(k: int, model: Model) -> tuple[int, ...]:
     """All terms of a model: intercept (0), main effects, then the model's interactions."""
+    return _model_terms(k, tuple(model))
+
+
+@lru_cache(maxsize=65536)
+def _model_terms(k: int, model: Model) -> tuple[int, ...]:
     return (0, *(1 << i for i in range(k)), *model)
 
 
