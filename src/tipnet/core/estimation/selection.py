@@ -89,7 +89,7 @@ def screened_pvalues(nstar: np.ndarray, lam: np.ndarray, pthresh: float) -> np.n
     p-values, which are a sixth of a 12-list search (issue 15). Where a p-value is below
     ``pthresh`` it is the exact value of :func:`poisson_pvalues`.
     """
-    if not pthresh < 0.5:
+    if not pthresh < 0.5 or np.isnan(lam).any():  # (a NaN p-value must stay NaN, as in R)
         return poisson_pvalues(nstar, lam)
     pvalues = np.ones_like(lam)
     # (The bounds are widened a little, so rounding can only add work.)
