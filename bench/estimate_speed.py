@@ -65,11 +65,11 @@ def main() -> None:
         ukdat = [str(UKDAT), "--nboot", str(10_000 // scale)]
         twelve = [str(twelve_lists(0.0, Path(folder))), "--nboot", str(1000 // scale)]
         runs = [
-            (1, "UKdat, 10,000 BCa replicates, --no-compare", [*ukdat, "--no-compare"]),
-            (1, "UKdat, 10,000 BCa replicates, default", ukdat),
-            (2, "12 lists x 10,000, 1,000 replicates, --no-compare", [*twelve, "--no-compare"]),
-            (2, "12 lists x 10,000, 1,000 replicates, default", twelve),
-            (3, "12 lists, heterogeneity 0.8, 100 replicates, --no-compare",
+            (1, f"UKdat, {10_000 // scale:,} BCa replicates, --no-compare", [*ukdat, "--no-compare"]),
+            (1, f"UKdat, {10_000 // scale:,} BCa replicates, default", ukdat),
+            (2, f"12 lists x 10,000, {1000 // scale:,} replicates, --no-compare", [*twelve, "--no-compare"]),
+            (2, f"12 lists x 10,000, {1000 // scale:,} replicates, default", twelve),
+            (3, f"12 lists, heterogeneity 0.8, {100 // scale} replicates, --no-compare",
              [str(twelve_lists(0.8, Path(folder))), "--nboot", str(100 // scale), "--no-compare"]),
         ]
         for number, label, command in runs:
