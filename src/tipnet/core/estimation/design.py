@@ -17,7 +17,7 @@ MultipleSystemsEstimation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -34,6 +34,7 @@ __all__ = [
     "order",
     "parse_term",
     "term_name",
+    "union_sums",
 ]
 
 #: A model: its interaction terms (bitmasks with at least two bits), in the order they entered.
@@ -137,18 +138,24 @@ class MaskSums:
     contribute to other masks).
     """
 
-    def __init__(self, k: int, masks: Sequence[int] | np.ndarray) -> None:
+    def __init__(
+        self, k: int, masks: Sequence[int] | np.ndarray, *, halves: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> None:
         low, c_low, c_high = _halves(k)
         self.k = k
         self._low = low
-        order = np.asarray(masks, dtype=np.int64)
-        half = (1 << low) - 1
-        self._highs = np.unique(order >> low)
-        self._lows = np.unique(order & half)
+        self._order = np.asarray(masks, dtype=np.int64)
+        if halves is None:  # the masks' distinct high and low halves
+            halves = (np.unique(self._order >> low), np.unique(self._order & ((1 << low) - 1)))
+        self._highs, self._lows = halves
         self.left = np.ascontiguousarray(c_high[self._highs])  # rows u_high of C_high
         self.right = np.ascontiguousarray(c_low[self._lows].T)  # columns u_low of C_low'
         self.grid = (2 ** (k - low), 2**low)
-        self.at = self.positions(order)
+
+    @cached_property
+    def at(self) -> np.ndarray:
+        """Where the masks given at construction sit in :meth:`small`'s output, in their order."""
+        return self.positions(self._order)
 
     def positions(self, masks: np.ndarray | Sequence[int]) -> np.ndarray:
         """Where each mask's sum sits in the output of :meth:`small` (same shape as ``masks``);
@@ -175,6 +182,18 @@ def mask_sums(k: int, masks: tuple[int, ...]) -> MaskSums:
     return MaskSums(k, masks)
 
 
+@lru_cache(maxsize=1024)
+def union_sums(k: int, terms: tuple[int, ...]) -> MaskSums:
+    """:class:`MaskSums` at every union ``s | t`` of the terms (a Hessian's entries), cached by
+    the set of terms: a stepwise search reaches the same model by many orders of its pairs."""
+    low = k // 2
+    t = np.asarray(terms, dtype=np.int64)
+    high, lo = np.unique(t >> low), np.unique(t & ((1 << low) - 1))
+    # The halves of a union are the unions of the halves: no need to form all p**2 masks.
+    halves = (np.unique(high[:, None] | high[None, :]), np.unique(lo[:, None] | lo[None, :]))
+    return MaskSums(k, (), halves=halves)
+
+
 class TermSums:
     """Subset sums (:func:`subset_sums`) of coefficients placed on a fixed set of terms.
 
@@ -187,17 +206,12 @@ class TermSums:
 
     def __init__(self, k: int, terms: Sequence[int]) -> None:
         low, c_low, c_high = _halves(k)
-        half = (1 << low) - 1
-        highs = sorted({int(t) >> low for t in terms})
-        lows = sorted({int(t) & half for t in terms})
-        row = {h: i for i, h in enumerate(highs)}
-        col = {v: j for j, v in enumerate(lows)}
+        t = np.asarray(terms, dtype=np.int64)
+        highs, lows = np.unique(t >> low), np.unique(t & ((1 << low) - 1))
         self.left = np.ascontiguousarray(c_high.T[:, highs])
         self.right = np.ascontiguousarray(c_low[lows])
-        self.shape = (len(highs), len(lows))
-        self.index = np.asarray([row[int(t) >> low] * len(lows) + col[int(t) & half] for t in terms], dtype=np.int64)
-        if len(set(self.index.tolist())) != len(self.index):
-            raise ValueError("terms must be distinct")
+        self.shape = (highs.size, lows.size)
+        self.index = np.searchsorted(highs, t >> low) * lows.size + np.searchsorted(lows, t & ((1 << low) - 1))
 
     def __call__(self, coef: np.ndarray) -> np.ndarray:
         """``subset_sums`` of ``coef`` placed at the terms: the linear predictor of every cell."""

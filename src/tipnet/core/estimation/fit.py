@@ -36,6 +36,7 @@ from .design import (
     mask_sums,
     model_terms,
     subset_sums,
+    union_sums,
 )
 
 __all__ = ["ModelFit", "fit_model", "poisson_newton"]
@@ -149,9 +150,10 @@ class ZetaDesign:
         self.shape = (self.cells.size, self.terms.size)
         self._every = self.cells.size == 2**k - 1  # no cell dropped: slices, no fancy indexing
         self._eta = TermSums(k, terms)
-        self._sums = MaskSums(k, self.pairs.ravel())  # the unions include the terms (0 | t)
-        self._at_terms = self._sums.positions(self.terms)
+        self._sums = union_sums(k, tuple(sorted(terms)))  # the unions include the terms (0 | t)
         self._at_pairs = self._sums.positions(self.pairs)
+        # The intercept comes first, so row 0 of the unions is the terms themselves.
+        self._at_terms = self._at_pairs[0] if terms[0] == 0 else self._sums.positions(self.terms)
 
     def dot(self, beta: np.ndarray) -> np.ndarray:
         eta = self._eta(beta)
