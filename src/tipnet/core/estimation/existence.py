@@ -113,7 +113,8 @@ def _check_large(
     from .fit import kept_cells
 
     indicator = np.concatenate(([0.0], positive.astype(np.float64)))
-    margins = superset_sums(indicator, k)[list(terms)]
+    sums = superset_sums(indicator, k)  # shared with the Gram matrix below
+    margins = sums[list(terms)]
     empty = tuple(
         c for c, t in enumerate(terms) if margins[c] == 0 and (t.bit_count() >= 2 or (empty_mains and t))
     )
@@ -122,7 +123,7 @@ def _check_large(
     rank = n_cols - 1 if n_cols == n_rows + 1 else min(n_cols, n_rows)
     code = NOT_IDENTIFIABLE if rank < n_cols else OK
     pos = positive[keep]
-    if pos.all() or _gram_rank(k, [t for c, t in enumerate(terms) if c not in empty], positive) == rank:
+    if pos.all() or _gram_rank(k, [t for c, t in enumerate(terms) if c not in empty], positive, sums) == rank:
         return code
     a, keep, _rank_a = _reduced(k, model, empty)
     pos = positive[keep]
@@ -163,16 +164,16 @@ GRAM_RANK_FROM = 8
 GRAM_UNSURE = (1e-15, 1e-8)
 
 
-def _gram_rank(k: int, kept_terms: list[int], positive: np.ndarray) -> int:
+def _gram_rank(k: int, kept_terms: list[int], positive: np.ndarray, sums: np.ndarray | None = None) -> int:
     """Rank of the design on the positive cells (rows) and the kept terms (columns), from its
     Gram matrix ``G[s, t]`` = number of positive cells containing ``s | t``: the superset sums
-    of the positive cells' indicator, read at ``s | t``. Too close to call in floating point
+    of the positive cells' indicator (``sums``, if the caller has them), read at ``s | t``. Too close to call in floating point
     (an eigenvalue ratio inside ``GRAM_UNSURE``): the decomposition of the design decides."""
     cells = np.flatnonzero(positive) + 1
     if cells.size == 0:
         return 0
-    indicator = np.concatenate(([0.0], positive.astype(np.float64)))
-    sums = superset_sums(indicator, k)
+    if sums is None:
+        sums = superset_sums(np.concatenate(([0.0], positive.astype(np.float64))), k)
     t = np.asarray(kept_terms, dtype=np.int64)
     eig = np.linalg.eigvalsh(sums[t[:, None] | t[None, :]])
     if eig[-1] <= 0:
