@@ -448,16 +448,8 @@ def _copy(model: Any, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]])
 
 def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """Insert plain rows: COPY on PostgreSQL, ``bulk_create`` elsewhere (same rows, same checks)."""
-    if not rows:
-        return
-    if db_connection.vendor == "postgresql":
-        table = model._meta.db_table
-        with db_connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH)
+    if rows:
+        _copy(model, columns, rows)
 
 
 def _progress_outside(job_id: int, done: int) -> None:
