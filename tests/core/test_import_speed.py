@@ -22,6 +22,7 @@ PEOPLE = [
     PersonKeys(names=("Nguyen Van Anh",), birth_date=D(1995, 3, 4)),
     PersonKeys(names=("Nguyen Thi Lan", "グエン・ティ・ラン"), birth_date=D(1995, 4, 3)),
     PersonKeys(names=("佐藤花子",)),
+    PersonKeys(names=("Anh Nguyen", "Sato Lan"), birth_date=D(1995, 3, 4)),  # words of earlier names, reordered
     PersonKeys(names=("Maria Santos", "Maria Santos"), birth_date=D(2001, 12, 31), nationality="PHL"),
     PersonKeys(birth_date=D(1980, 1, 1)),
     PersonKeys(),

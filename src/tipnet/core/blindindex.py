@@ -157,17 +157,23 @@ def _deletions(token: str) -> set[str]:
     return {token} | {token[:i] + token[i + 1:] for i in range(len(token))}
 
 
+def _word_terms(token: str) -> set[str]:
+    """The fragments of one folded word of a name: itself, its skeleton, its deletion neighbourhood."""
+    if len(token) < 2:
+        return set()
+    terms = {"n:" + token}
+    skeleton = _skeleton(token)
+    if len(skeleton.lstrip("_")) >= 2:
+        terms.add("k:" + skeleton)
+    terms.update("d:" + variant for variant in _deletions(token))
+    return terms
+
+
 def _name_terms(name: str) -> set[str]:
     """The fragments of one name (its words, their skeletons and deletion neighbourhoods)."""
     terms: set[str] = set()
     for token in name_tokens(name):
-        if len(token) < 2:
-            continue
-        terms.add("n:" + token)
-        skeleton = _skeleton(token)
-        if len(skeleton.lstrip("_")) >= 2:
-            terms.add("k:" + skeleton)
-        terms.update("d:" + variant for variant in _deletions(token))
+        terms |= _word_terms(token)
     return terms
 
 
@@ -208,13 +214,14 @@ def blind_tokens(*, secret: bytes, person: PersonKeys) -> set[str]:
 
 def blind_tokenizer(*, secret: bytes) -> Callable[[PersonKeys], set[str]]:
     """``blind_tokens`` under one secret for many people (an import): the same tokens, but the
-    fragments of each name and the token of each fragment are computed once per call of this
-    function. Names repeat (a third of a Vietnamese file is Nguyen), so most people cost a few
-    dictionary look-ups. The memory holds name fragments only as long as the returned function
+    fragments of each name, and of each word of a name, and the token of each fragment are computed
+    once per call of this function. Names and their words repeat (a third of a Vietnamese file is
+    Nguyen), so most people cost a few dictionary look-ups. The memory holds name fragments only as long as the returned function
     lives (the import), like the records it reads; nothing is kept across imports."""
     if len(secret) < 32:
         raise ValueError("a blind index secret has at least 32 bytes")
     by_name: dict[str, frozenset[str]] = {}
+    by_word: dict[str, frozenset[str]] = {}
     by_term: dict[str, str] = {}
 
     def token(term: str) -> str:
@@ -223,12 +230,22 @@ def blind_tokenizer(*, secret: bytes) -> Callable[[PersonKeys], set[str]]:
             found = by_term[term] = _token(secret, term)
         return found
 
+    def name_tokens_of(name: str) -> frozenset[str]:
+        # Word by word: two people rarely share a whole name, but most share its words.
+        out: set[str] = set()
+        for word in name_tokens(name):
+            found = by_word.get(word)
+            if found is None:
+                found = by_word[word] = frozenset(token(term) for term in _word_terms(word))
+            out |= found
+        return frozenset(out)
+
     def tokens(person: PersonKeys) -> set[str]:
         out: set[str] = set()
         for name in person.names:
             found = by_name.get(name)
             if found is None:
-                found = by_name[name] = frozenset(token(term) for term in _name_terms(name))
+                found = by_name[name] = name_tokens_of(name)
             out |= found
         if person.birth_date is not None:
             out.add(token(_birth_term(person.birth_date)))
