@@ -246,18 +246,29 @@ def _excel_cell(value: object) -> str:
 
 def _sheet_rows(
     header: list[str], body: list[list[str]], mapping: ColumnMapping | None, *, restore: bool,
+    schema: Schema = HTCDS,
 ) -> Iterator[tuple[str, object]]:
+    width = len(header)
+    # Without a mapping, an empty cell under a field name of the schema says nothing (validation
+    # skips it), so it is left out of the row here: an HTCDS file has a column for each of the 84
+    # fields and most cells are empty. Empty cells under other names stay (``unknown_field``).
+    keep_empty = {name for name in header if name and name not in schema}
     for cells in body:
-        if len([c for c in cells[len(header):] if c.strip()]) > 0:
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
             yield "", {"": "more cells than columns"}
             continue
-        row = {name: (csvsafe.restore(cell) if restore else cell)
-               for name, cell in zip(header, cells, strict=False) if name}
         if mapping is not None:
+            row = {name: (csvsafe.restore(cell) if restore else cell)
+                   for name, cell in zip(header, cells, strict=False) if name}
             yield mapping.apply(row)
-        else:
-            source_id = row.pop(ID_COLUMN, "").strip()
-            yield source_id, {k: v for k, v in row.items() if k}
+            continue
+        row = {name: cell for name, cell in zip(header, cells, strict=False) if (cell and name) or name in keep_empty}
+        if restore:
+            for name, cell in row.items():
+                if cell.startswith(csvsafe.QUOTE):
+                    row[name] = csvsafe.restore(cell)
+        source_id = row.pop(ID_COLUMN, "").strip()
+        yield source_id, row
 
 
 def _json_rows(loaded: list[object]) -> Iterator[tuple[str, object]]:
@@ -343,7 +354,8 @@ def parse_file(
         if isinstance(sheet, ImportReport):
             return sheet
         header, body = sheet
-        return _validate(_sheet_rows(header, body, mapping, restore=False), text=True, total=len(body), **options)
+        return _validate(_sheet_rows(header, body, mapping, restore=False, schema=schema), text=True, total=len(body),
+                         **options)
     text = _text(data)
     if text is None:
         return _file_problem("not_utf8", "The file is not UTF-8 text.")
@@ -358,7 +370,7 @@ def parse_file(
             rows: Iterable[tuple[str, object]] = (
                 _kobo_record(dict(zip(header, cells, strict=False)), schema) for cells in body)
         else:
-            rows = _sheet_rows(header, body, mapping, restore=True)
+            rows = _sheet_rows(header, body, mapping, restore=True, schema=schema)
         return _validate(rows, text=True, total=len(body), **options)
     try:
         loaded = json.loads(text)

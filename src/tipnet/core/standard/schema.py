@@ -15,6 +15,7 @@ insists on to :func:`tipnet.core.standard.validate_record` as ``required=``.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ class Field:
     def prefix(self) -> str:
         return self.name.split("_", 1)[0] + "_"
 
-    @property
+    @functools.cached_property
     def is_phone(self) -> bool:
         return "E.164" in self.notes
 
@@ -100,6 +101,11 @@ class Field:
 
     def allowed(self) -> frozenset[str] | None:
         """The allowed values of a picklist, or None for a free field."""
+        return self._allowed
+
+    @functools.cached_property
+    def _allowed(self) -> frozenset[str] | None:
+        # Built once a field: validating a file asks for it in every row.
         if self.code_list:
             return allowed_codes(self.code_list)
         if self.values:

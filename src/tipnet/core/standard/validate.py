@@ -36,6 +36,7 @@ CODES = (
 )
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MULTI_SEPARATORS = re.compile(r"[;\s]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
@@ -95,13 +96,17 @@ def validate_record(
         return RecordResult(None, (Problem("", "not_an_object", "A record must be an object of field names and values."),))
     problems: list[Problem] = []
     cleaned: dict[str, Any] = {}
+    field_of = schema.get
     for key, value in record.items():
-        name = key if isinstance(key, str) else _short(key)
-        spec = schema.get(name) if isinstance(key, str) else None
+        spec = field_of(key) if isinstance(key, str) else None
         if spec is None:
+            name = key if isinstance(key, str) else _short(key)
             problems.append(Problem(name, "unknown_field", "This is not an HTCDS field name.", _short(key)))
             continue
-        if _missing(value, text):
+        name = key
+        # An empty cell is the common case in a file (most of the 84 columns of a row): skip it
+        # before any other work (``_missing``, inlined for that case).
+        if (type(value) is str and not value) or _missing(value, text):
             continue
         result, problem = _check(spec, value, text=text, today=today)
         if problem is not None:
@@ -171,7 +176,7 @@ def _check_choice(spec: Field, value: object) -> tuple[Any, Problem | None]:
 
 def _check_multi(spec: Field, value: object, *, text: bool) -> tuple[Any, Problem | None]:
     if isinstance(value, str) and text:
-        items: list[object] = [v for v in re.split(r"[;\s]+", value) if v]
+        items: list[object] = [v for v in _MULTI_SEPARATORS.split(value) if v]
     elif isinstance(value, list):
         items = value
     else:
@@ -197,7 +202,8 @@ def _check_date(spec: Field, value: object, *, today: dt.date | None) -> tuple[A
     if match is None:
         return None, Problem(spec.name, "bad_date", "Expected a date as YYYY-MM-DD.", _short(value))
     try:
-        day = dt.date(*(int(part) for part in match.groups()))
+        year, month, day_of_month = match.groups()
+        day = dt.date(int(year), int(month), int(day_of_month))
     except ValueError:
         return None, Problem(spec.name, "impossible_date", "This date does not exist.", _short(value))
     if day.year < 1900:
