@@ -25,9 +25,17 @@ Scenarios:
 
 Run: ``uv run python bench/estimate_coverage.py [--tables 200] [--nboot 1000] [--scenario het10]
 [--methods stepwise,latent] [--workers 2] [--save rows.jsonl] [--first 0]``; ``--scenario all``
-runs every scenario in turn (or name several, comma-separated); ``--save`` keeps every table's
-figures as they come and ``--summarise rows.jsonl`` re-reads them (with the current warning rule).
-The issue's full run: ``--scenario all --tables 200 --nboot 1000``.
+runs every scenario (or name several, comma-separated); ``--summarise rows.jsonl`` re-reads saved
+rows (with the current warning rule).
+
+**Resumable.** With ``--save FILE`` every table's figures are appended to FILE as soon as they
+are done (one JSON line, with the settings that made it), and a later run with the same FILE and
+settings skips the tables already there: stop a run at any time (kill it) and start it again,
+in this session or the next, and it carries on. The tables are taken in turn across the
+scenarios (table 0 of each, then table 1 of each, ...), so a stopped run leaves about as many
+tables in every scenario. At the end (or with ``--summarise FILE``) the table is computed from
+every row in FILE, so it covers all the sessions' tables. The issue's full run:
+``--scenario all --tables 200 --nboot 1000 --save bench/estimate_coverage_rows.jsonl``.
 """
 
 from __future__ import annotations
@@ -78,24 +86,82 @@ def draw(scenario: str, seed: int):  # noqa: ANN201 (a CaptureTable and the trut
     return sim.table, sim.true_size
 
 
-def one_table(task: tuple[str, int, int, tuple[str, ...]]) -> dict:
+def one_table(task: tuple[str, int, int, tuple[str, ...], int | None]) -> dict:
     from tipnet.core.estimation import estimate
     from tipnet.core.estimation.chao import chao_lower_bound
     from tipnet.core.estimation.diagnostics import heterogeneity_evidence
     from tipnet.core.estimation.latent import LatentClassModel
 
     scenario, index, nboot, methods, latent_tables = task
+    started = time.process_time()
     table, truth = draw(scenario, 10_000 + index)
-    row: dict = {"truth": truth, "chao": chao_lower_bound(table).estimate, "index": index}
+    row: dict = {"scenario": scenario, "index": index, "nboot": nboot, "truth": truth,
+                 "chao": chao_lower_bound(table).estimate}
     step = estimate(table, nboot=nboot, seed=index)
     row["stepwise"] = (step.estimate, step.bca_low, step.bca_high)
     row["stepwise_model"] = (step.estimate, step.ci_low, step.ci_high)
     row["evidence"] = heterogeneity_evidence(step)
-    if "latent" in methods and (latent_tables is None or index < latent_tables):
+    row["stepwise_cpu"] = round(time.process_time() - started, 3)
+    if wants_latent(index, methods, latent_tables):
+        started = time.process_time()
         lat = LatentClassModel(table).fit(seed=index)
         row["latent"] = (lat.estimate, lat.ci_low, lat.ci_high)
         row["latent_rhat"] = lat.rhat
+        row["latent_cpu"] = round(time.process_time() - started, 3)
     return row
+
+
+def wants_latent(index: int, methods: tuple[str, ...], latent_tables: int | None) -> bool:
+    """Whether this table gets a latent-class run."""
+    return "latent" in methods and (latent_tables is None or index < latent_tables)
+
+
+def read_rows(path: str) -> list[dict]:
+    """Every row saved in FILE (none if it does not exist yet); a torn last line is skipped."""
+    rows = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:  # a run killed in the middle of a write
+                    continue
+    except FileNotFoundError:
+        pass
+    return rows
+
+
+def latest_rows(rows: list[dict], nboot: int | None = None) -> dict[str, list[dict]]:
+    """The rows per scenario, one per table: the last saved, preferring one with a latent run.
+
+    Rows made with another number of BCa replicates are left out when ``nboot`` is given.
+    """
+    best: dict[tuple[str, int], dict] = {}
+    for row in rows:
+        if nboot is not None and row.get("nboot", nboot) != nboot:
+            continue
+        key = (row["scenario"], row["index"])
+        if key not in best or "latent" in row or "latent" not in best[key]:
+            best[key] = row
+    out: dict[str, list[dict]] = {}
+    for (scenario, _index), row in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        out.setdefault(scenario, []).append(row)
+    return out
+
+
+def pending_tasks(scenarios: list[str], first: int, tables: int, nboot: int, methods: tuple[str, ...],
+                  latent_tables: int | None, saved: list[dict]) -> list[tuple]:
+    """The tables still to do, in turn across the scenarios (so a stopped run stays balanced)."""
+    done = set()
+    for row in saved:
+        if row.get("nboot") != nboot:
+            continue
+        if wants_latent(row["index"], methods, latent_tables) and "latent" not in row:
+            continue
+        done.add((row["scenario"], row["index"]))
+    return [(scenario, i, nboot, methods, latent_tables)
+            for i in range(first, first + tables) for scenario in scenarios
+            if (scenario, i) not in done]
 
 
 def warning_codes(row: dict) -> list[str]:
@@ -185,7 +251,9 @@ def main() -> None:
                         help="run the latent-class sampler only on the first N tables of each "
                              "scenario (it costs 10-30 s of CPU a table); the rest get the "
                              "warning's signs that need no latent run")
-    parser.add_argument("--save", default=None, help="append the raw rows as JSON lines to FILE")
+    parser.add_argument("--save", default=None,
+                        help="append every table's figures to FILE as JSON lines, and skip the tables "
+                             "FILE already has (so a stopped run can be resumed)")
     parser.add_argument("--summarise", default=None, metavar="FILE",
                         help="only summarise rows saved earlier with --save")
     args = parser.parse_args()
@@ -195,15 +263,11 @@ def main() -> None:
     import tipnet.core.estimation.latent  # noqa: F401
 
     methods = tuple(m.strip() for m in args.methods.split(","))
+    header = ["| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |",
+              "|---|---|---:|---:|---:|---:|"]
     if args.summarise:
-        saved: dict[str, list[dict]] = {}
-        with open(args.summarise, encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                saved.setdefault(row["scenario"], []).append(row)
-        print("| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |")
-        print("|---|---|---:|---:|---:|---:|")
-        for scenario, rows in saved.items():
+        print("\n".join(header))
+        for scenario, rows in latest_rows(read_rows(args.summarise)).items():
             for line in summarise(scenario, rows, methods):
                 print(line)
         return
@@ -211,24 +275,30 @@ def main() -> None:
     unknown = [s for s in scenarios if s not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario {', '.join(unknown)}")
-    print("| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |")
-    print("|---|---|---:|---:|---:|---:|")
+    saved = read_rows(args.save) if args.save else []
+    tasks = pending_tasks(scenarios, args.first, args.tables, args.nboot, methods, args.latent_tables, saved)
+    print(f"<!-- {len(tasks)} tables to do ({len(saved)} rows already in {args.save}) -->", flush=True)
+    start = time.perf_counter()
+    fresh: list[dict] = []
+    pool = get_context("fork").Pool(args.workers) if args.workers > 1 else None
+    try:
+        # in order: a stopped run leaves no gaps
+        for row in pool.imap(one_table, tasks) if pool else map(one_table, tasks):
+            fresh.append(row)
+            if args.save:  # as they come, so an interrupted run keeps what it did
+                with open(args.save, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(row) + "\n")
+    finally:
+        if pool:
+            pool.terminate()
+    print("\n".join(header))
+    everything = latest_rows(saved + fresh, nboot=args.nboot)
     for scenario in scenarios:
-        start = time.perf_counter()
-        tasks = [(scenario, i, args.nboot, methods, args.latent_tables)
-                 for i in range(args.first, args.first + args.tables)]
-        rows = []
-        with get_context("fork").Pool(args.workers) as pool:
-            for r in pool.imap_unordered(one_table, tasks):
-                rows.append(r)
-                if args.save:  # as they come, so an interrupted run keeps what it did
-                    with open(args.save, "a", encoding="utf-8") as fh:
-                        fh.write(json.dumps({"scenario": scenario, **r}) + "\n")
-        for line in summarise(scenario, rows, methods):
-            print(line)
-        print(f"<!-- {scenario}: {time.perf_counter() - start:.0f} s, {args.nboot} BCa replicates, "
-              f"{args.workers} workers -->", flush=True)
-
+        if everything.get(scenario):
+            for line in summarise(scenario, everything[scenario], methods):
+                print(line)
+    print(f"<!-- {len(fresh)} tables in {time.perf_counter() - start:.0f} s, {args.nboot} BCa replicates, "
+          f"{args.workers} workers -->", flush=True)
 
 if __name__ == "__main__":
     main()
