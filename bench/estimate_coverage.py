@@ -297,8 +297,11 @@ def main() -> None:
         if everything.get(scenario):
             for line in summarise(scenario, everything[scenario], methods):
                 print(line)
+    cpu = {key: statistics.median(r[key] for r in fresh if key in r) if any(key in r for r in fresh) else math.nan
+           for key in ("stepwise_cpu", "latent_cpu")}
     print(f"<!-- {len(fresh)} tables in {time.perf_counter() - start:.0f} s, {args.nboot} BCa replicates, "
-          f"{args.workers} workers -->", flush=True)
+          f"{args.workers} workers; CPU a table, median: stepwise {cpu['stepwise_cpu']:.1f} s, "
+          f"latent {cpu['latent_cpu']:.1f} s -->", flush=True)
 
 if __name__ == "__main__":
     main()
