@@ -30,7 +30,12 @@ def test_tasks_go_round_the_scenarios_and_skip_what_is_done(coverage) -> None:
     ]
     tasks = coverage.pending_tasks(["het10", "threeway"], 0, 3, 1000, ("stepwise", "latent"), None, saved)
     assert [(t[0], t[1]) for t in tasks] == [
-        ("threeway", 0), ("het10", 1), ("threeway", 1), ("het10", 2), ("threeway", 2)]
+        ("het10", (1,)), ("threeway", (0,)), ("het10", (2,)), ("threeway", (1,)), ("threeway", (2,))]
+    # in batches of two tables of one scenario, the batches in turn
+    tasks = coverage.pending_tasks(["het10", "threeway"], 0, 5, 1000, ("stepwise", "latent"), None, saved,
+                                   batch=2)
+    assert [(t[0], t[1]) for t in tasks] == [
+        ("het10", (1, 2)), ("threeway", (0, 1)), ("het10", (3, 4)), ("threeway", (2, 3)), ("threeway", (4,))]
     # stepwise alone: the row without a latent run counts as done
     tasks = coverage.pending_tasks(["het10", "threeway"], 0, 1, 1000, ("stepwise",), None, saved)
     assert tasks == []
@@ -57,7 +62,7 @@ def test_a_stopped_run_carries_on(coverage, tmp_path: Path, monkeypatch, capsys)
     # each is computed, and the summary counts all three.
     path = tmp_path / "rows.jsonl"
     argv = ["estimate_coverage.py", "--scenario", "het10,threeway", "--nboot", "20", "--methods",
-            "stepwise", "--workers", "1", "--save", str(path)]
+            "stepwise", "--workers", "1", "--batch", "2", "--save", str(path)]
     monkeypatch.setattr(sys, "argv", [*argv, "--tables", "2"])
     coverage.main()
     assert len(path.read_text(encoding="utf-8").splitlines()) == 4

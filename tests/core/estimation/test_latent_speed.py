@@ -106,6 +106,25 @@ def test_same_posterior_as_the_previous_sampler(which: str) -> None:
     assert np.all(np.abs(diff) <= 4.0 * se + 1.0), (diff, se)
 
 
+def test_tables_fitted_together_as_one_by_one() -> None:
+    # fit_many runs the chains of several tables in one sampler (the coverage benchmark's way):
+    # each table's chains see only its counts, so table A's posterior among B's is A's alone.
+    a = simulate_table(700, [0.3, 0.25, 0.35, 0.2], heterogeneity=1.0, seed=3).table
+    b = simulate_table(2000, [0.1, 0.15, 0.2, 0.1], seed=4).table  # other size, other cells
+    settings = dict(burnin=300, samples=150, thinning=2)
+    together = LatentClassModel.fit_many([a, b] * 5, seed=7, **settings)
+    assert [r.n_observed for r in together] == [a.n_observed, b.n_observed] * 5
+    with_b = _summaries([r.draws for r in together[::2]])
+    alone = _summaries([LatentClassModel(a, **settings).fit(seed=s).draws for s in range(5)])
+    diff = with_b.mean(axis=0) - alone.mean(axis=0)
+    se = np.sqrt(with_b.var(axis=0, ddof=1) / 5 + alone.var(axis=0, ddof=1) / 5)
+    assert np.all(np.abs(diff) <= 4.0 * se + 1.0), (diff, se)
+    # b's estimates are near b's own size, far from a's
+    assert all(abs(r.estimate / b.n_observed - 1) < abs(r.estimate / a.n_observed - 1) for r in together[1::2])
+    with pytest.raises(ValueError, match="same number of lists"):
+        LatentClassModel.fit_many([a, simulate_table(500, [0.3, 0.3, 0.3], seed=1).table])
+
+
 class _Counting:
     """A random generator that counts its calls."""
 

@@ -274,21 +274,40 @@ class LatentClassModel:
     ) -> np.ndarray:
         """Draws of the unseen count ``n0``, shape ``(chains, samples)``."""
         table = self.table
-        C, K, J = self.chains, self.K, table.k_lists  # noqa: N806 (the paper's names)
         counts = table.cell_counts
         present = np.flatnonzero(counts > 0)
         freq = counts[present].astype(np.int64)
-        masks = present + 1
-        X = ((masks[:, None] >> np.arange(J)) & 1).astype(np.float64)  # noqa: N806 (cells x lists)
-        n = int(freq.sum())
-        rng = np.random.default_rng(seed)
+        X = _patterns(present, table.k_lists)  # noqa: N806 (cells x lists)
+        rate = np.clip((X * freq[:, None]).sum(axis=0) / int(freq.sum()), 1e-3, 1 - 1e-3)
+        C = self.chains  # noqa: N806
+        trace, occupied = self._run(
+            np.random.default_rng(seed), X, np.broadcast_to(freq, (C, freq.size)),
+            np.broadcast_to(rate, (C, rate.size)), progress=progress, cancelled=cancelled,
+        )
+        self._occupied_mean = float(occupied.mean())
+        return trace
 
+    def _run(
+        self,
+        rng: np.random.Generator,
+        X: np.ndarray,  # noqa: N803
+        freq: np.ndarray,
+        rate: np.ndarray,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The chains, one per row of ``freq`` (people per cell) and ``rate`` (observed rates).
+
+        Returns the draws of ``n0`` (chains, samples) and each chain's mean number of classes in
+        use.
+        """
+        C, K, J = freq.shape[0], self.K, X.shape[1]  # noqa: N806 (the paper's names)
         # Start as LCMCR does (every class at the lists' observed capture rates, weights from a
         # uniform stick-breaking draw), with the rates perturbed per chain so that R-hat can see
         # chains that have not mixed.
-        rate = np.clip((X * freq[:, None]).sum(axis=0) / n, 1e-3, 1 - 1e-3)
         jitter = np.exp(rng.normal(0.0, self.init_spread, size=(C, J, K)))
-        lam1 = np.clip(rate[None, :, None] * jitter, 1e-3, 1 - 1e-3)
+        lam1 = np.clip(rate[:, :, None] * jitter, 1e-3, 1 - 1e-3)
         log_lam0 = np.log1p(-lam1)
         v = rng.beta(1.0, 1.0, size=(C, K - 1))
         log_nu = _stick_log_weights(np.log(v), np.log1p(-v))
@@ -302,21 +321,61 @@ class LatentClassModel:
         trace = np.empty((C, self.samples), dtype=np.int64)
         total = WARMUP + self.burnin + self.samples * self.thinning
         kept = 0
-        occupied = 0
+        occupied = np.zeros(C, dtype=np.int64)
         for done in range(1, total + 1):
             sweep(state, update_alpha=done > WARMUP)
             past = done - WARMUP - self.burnin
             if past > 0 and past % self.thinning == 0:
                 trace[:, kept] = state.n0
-                occupied += int((state.in_class > 0).sum())
+                occupied += (state.in_class > 0).sum(axis=1)
                 kept += 1
             if done % CALLBACK_EVERY == 0 or done == total:
                 if cancelled is not None and cancelled():
                     raise EstimationCancelled("the estimate was cancelled")
                 if progress is not None:
                     progress(done, total)
-        self._occupied_mean = float(occupied) / max(kept * C, 1)
-        return trace
+        return trace, occupied / max(kept, 1)
+
+    @classmethod
+    def fit_many(
+        cls,
+        tables: list[CaptureTable],
+        *,
+        seed: int | None = 1234,
+        conf_level: float = 0.95,
+        **options: Any,
+    ) -> list[LatentResult]:
+        """Fit several tables with the same number of lists in one run of the sampler.
+
+        For benchmarks over many simulated tables: the chains of all the tables advance together,
+        so the sampler's per-call costs (most of a sweep on tables of 4 or 5 lists) are shared.
+        Each table's chains are independent of the others' and see only its own counts (the
+        cells are the union of the tables' non-empty cells; a table's other cells hold nobody),
+        so each result is a draw from the same posterior as ``LatentClassModel(table).fit()``,
+        from another random stream.
+        """
+        if not tables:
+            return []
+        if len({t.k_lists for t in tables}) != 1:
+            raise ValueError("fit_many needs tables with the same number of lists")
+        models = [cls(t, **options) for t in tables]
+        first = models[0]
+        J = tables[0].k_lists  # noqa: N806
+        present = np.flatnonzero(np.any([t.cell_counts > 0 for t in tables], axis=0))
+        X = _patterns(present, J)  # noqa: N806
+        freq, rate = [], []
+        for t in tables:
+            f = t.cell_counts[present].astype(np.int64)
+            r = np.clip((X * f[:, None]).sum(axis=0) / int(f.sum()), 1e-3, 1 - 1e-3)
+            freq.extend([f] * first.chains)
+            rate.extend([r] * first.chains)
+        trace, occupied = first._run(np.random.default_rng(seed), X, np.array(freq), np.array(rate))
+        results = []
+        for i, model in enumerate(models):
+            rows = slice(i * first.chains, (i + 1) * first.chains)
+            model._occupied_mean = float(occupied[rows].mean())
+            results.append(model._result(trace[rows], seed=seed, conf_level=conf_level))
+        return results
 
     # ------------------------------------------------------------------ the summary
     def _result(self, n0: np.ndarray, *, seed: int | None, conf_level: float) -> LatentResult:
@@ -406,11 +465,13 @@ class _Sweep:
         K: int,  # noqa: N803
     ) -> None:
         J = X.shape[1]  # noqa: N806
+        freq = np.broadcast_to(freq, (C, X.shape[0]))  # people per cell, per chain
         self.rng = rng
         self.K = K
-        self.n = int(freq.sum())
+        self.n = freq.sum(axis=1)  # the people seen, per chain
         self.b_alpha = model.b_alpha
         self.limit = MAX_UNSEEN_RATIO * self.n
+        self.limit_min = int(self.limit.min())
         # The cells, and last the empty cell of the unseen (no list: a row of zeros).
         self.X = np.vstack([X, np.zeros((1, J))])
         self.XT = np.ascontiguousarray(self.X.T)
@@ -421,7 +482,7 @@ class _Sweep:
         self.shapes = np.empty((C, int(self.at[-1])))
         self.shapes[:, self.at[4] : self.at[5]] = 1.0  # Exp(1) = -log U
         self.shapes[:, self.at[5]] = model.a_alpha + K - 1.0
-        self.shapes[:, self.at[6]] = float(self.n)
+        self.shapes[:, self.at[6]] = self.n
         self.dims = (C, J, K)
         # Views into the shapes, so the counts land in place (no concatenation per sweep).
         self.seen = self.shapes[:, : self.at[1]].reshape(C, J, K)
@@ -475,7 +536,7 @@ class _Sweep:
         prob_zero = np.minimum(np.exp(log_zero).sum(axis=1), 1.0 - 1e-16)
         odds = prob_zero / (1.0 - prob_zero)
         n0 = rng.poisson(g[:, at[6]] * odds)
-        if n0.max() > self.limit:
+        if n0.max() > self.limit_min:
             n0 = self._redraw(n0, odds)
         state.n0 = n0
         # 5. (The unseen to classes: with the next sweep's multinomial.)
@@ -490,7 +551,7 @@ class _Sweep:
             over = n0 > limit
             if not over.any():
                 break
-            n0[over] = rng.poisson(rng.standard_gamma(np.full(int(over.sum()), float(self.n))) * odds[over])
+            n0[over] = rng.poisson(rng.standard_gamma(self.n[over].astype(np.float64)) * odds[over])
         return np.minimum(n0, limit)
 
 
@@ -534,6 +595,11 @@ def _notes(result: LatentResult) -> list[Note]:
 
 
 # ---------------------------------------------------------------------- numerical helpers
+def _patterns(present: np.ndarray, k_lists: int) -> np.ndarray:
+    """The 0/1 capture pattern of each cell (cells x lists) from the cells' indices in ``cell_counts``."""
+    return (((present + 1)[:, None] >> np.arange(k_lists)) & 1).astype(np.float64)
+
+
 def _stick_log_weights(log_v: np.ndarray, log_1mv: np.ndarray) -> np.ndarray:
     """Class weights from the stick-breaking fractions, on the log scale: (..., K-1) -> (..., K)."""
     before = np.concatenate(
