@@ -9,7 +9,8 @@ model holds (false alarms).
 
 Each table is drawn from a population of known size; each stepwise estimate reruns the selection
 in every bootstrap replicate, exactly as ``tipnet estimate`` does; the latent-class estimate runs
-its default 4 chains (K = 10, burn-in 10,000, 1,000 samples thinned by 10 per chain).
+its default 4 chains (K = 10, burn-in 10,000, 1,000 samples thinned by 10 per chain), the chains of
+``--batch`` tables of a scenario in one sampler (``LatentClassModel.fit_many``).
 
 Scenarios:
 - ``moderate`` (issue 6's target): 4 lists, N = 5,000, p = .15/.20/.25/.10, A:B log odds ratio
@@ -25,9 +26,17 @@ Scenarios:
 
 Run: ``uv run python bench/estimate_coverage.py [--tables 200] [--nboot 1000] [--scenario het10]
 [--methods stepwise,latent] [--workers 2] [--save rows.jsonl] [--first 0]``; ``--scenario all``
-runs every scenario in turn (or name several, comma-separated); ``--save`` keeps every table's
-figures as they come and ``--summarise rows.jsonl`` re-reads them (with the current warning rule).
-The issue's full run: ``--scenario all --tables 200 --nboot 1000``.
+runs every scenario (or name several, comma-separated); ``--summarise rows.jsonl`` re-reads saved
+rows (with the current warning rule).
+
+**Resumable.** With ``--save FILE`` every table's figures are appended to FILE as soon as they
+are done (one JSON line, with the settings that made it), and a later run with the same FILE and
+settings skips the tables already there: stop a run at any time (kill it) and start it again,
+in this session or the next, and it carries on. The tables are taken in turn across the
+scenarios (table 0 of each, then table 1 of each, ...), so a stopped run leaves about as many
+tables in every scenario. At the end (or with ``--summarise FILE``) the table is computed from
+every row in FILE, so it covers all the sessions' tables. The issue's full run:
+``--scenario all --tables 200 --nboot 1000 --save bench/estimate_coverage_rows.jsonl``.
 """
 
 from __future__ import annotations
@@ -78,24 +87,100 @@ def draw(scenario: str, seed: int):  # noqa: ANN201 (a CaptureTable and the trut
     return sim.table, sim.true_size
 
 
-def one_table(task: tuple[str, int, int, tuple[str, ...]]) -> dict:
+def one_batch(task: tuple[str, tuple[int, ...], int, tuple[str, ...], int | None]) -> list[dict]:
+    """The figures of a few tables of one scenario: stepwise one by one, the latent runs together.
+
+    The latent-class chains of all the batch's tables run in one sampler
+    (``LatentClassModel.fit_many``: each table's chains see only its own counts, and share the
+    sampler's per-call costs, about half the CPU a table on 4-5 lists); the batch's random seed
+    is its first table's index.
+    """
     from tipnet.core.estimation import estimate
     from tipnet.core.estimation.chao import chao_lower_bound
     from tipnet.core.estimation.diagnostics import heterogeneity_evidence
     from tipnet.core.estimation.latent import LatentClassModel
 
-    scenario, index, nboot, methods, latent_tables = task
-    table, truth = draw(scenario, 10_000 + index)
-    row: dict = {"truth": truth, "chao": chao_lower_bound(table).estimate, "index": index}
-    step = estimate(table, nboot=nboot, seed=index)
-    row["stepwise"] = (step.estimate, step.bca_low, step.bca_high)
-    row["stepwise_model"] = (step.estimate, step.ci_low, step.ci_high)
-    row["evidence"] = heterogeneity_evidence(step)
-    if "latent" in methods and (latent_tables is None or index < latent_tables):
-        lat = LatentClassModel(table).fit(seed=index)
-        row["latent"] = (lat.estimate, lat.ci_low, lat.ci_high)
-        row["latent_rhat"] = lat.rhat
-    return row
+    scenario, indexes, nboot, methods, latent_tables = task
+    rows, tables = [], []
+    for index in indexes:
+        started = time.process_time()
+        table, truth = draw(scenario, 10_000 + index)
+        row: dict = {"scenario": scenario, "index": index, "nboot": nboot, "truth": truth,
+                     "chao": chao_lower_bound(table).estimate}
+        step = estimate(table, nboot=nboot, seed=index)
+        row["stepwise"] = (step.estimate, step.bca_low, step.bca_high)
+        row["stepwise_model"] = (step.estimate, step.ci_low, step.ci_high)
+        row["evidence"] = heterogeneity_evidence(step)
+        row["stepwise_cpu"] = round(time.process_time() - started, 3)
+        rows.append(row)
+        tables.append(table)
+    chosen = [i for i, index in enumerate(indexes) if wants_latent(index, methods, latent_tables)]
+    if chosen:
+        started = time.process_time()
+        fits = LatentClassModel.fit_many([tables[i] for i in chosen], seed=indexes[chosen[0]])
+        each = round((time.process_time() - started) / len(chosen), 3)
+        for i, lat in zip(chosen, fits, strict=True):
+            rows[i]["latent"] = (lat.estimate, lat.ci_low, lat.ci_high)
+            rows[i]["latent_rhat"] = lat.rhat
+            rows[i]["latent_cpu"] = each
+            rows[i]["latent_batch"] = len(chosen)
+    return rows
+
+
+def wants_latent(index: int, methods: tuple[str, ...], latent_tables: int | None) -> bool:
+    """Whether this table gets a latent-class run."""
+    return "latent" in methods and (latent_tables is None or index < latent_tables)
+
+
+def read_rows(path: str) -> list[dict]:
+    """Every row saved in FILE (none if it does not exist yet); a torn last line is skipped."""
+    rows = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError:  # a run killed in the middle of a write
+                    continue
+    except FileNotFoundError:
+        pass
+    return rows
+
+
+def latest_rows(rows: list[dict], nboot: int | None = None) -> dict[str, list[dict]]:
+    """The rows per scenario, one per table: the last saved, preferring one with a latent run.
+
+    Rows made with another number of BCa replicates are left out when ``nboot`` is given.
+    """
+    best: dict[tuple[str, int], dict] = {}
+    for row in rows:
+        if nboot is not None and row.get("nboot", nboot) != nboot:
+            continue
+        key = (row["scenario"], row["index"])
+        if key not in best or "latent" in row or "latent" not in best[key]:
+            best[key] = row
+    out: dict[str, list[dict]] = {}
+    for (scenario, _index), row in sorted(best.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        out.setdefault(scenario, []).append(row)
+    return out
+
+
+def pending_tasks(scenarios: list[str], first: int, tables: int, nboot: int, methods: tuple[str, ...],
+                  latent_tables: int | None, saved: list[dict], batch: int = 1) -> list[tuple]:
+    """The tables still to do, in batches of one scenario, the batches in turn across the scenarios
+    (so a stopped run stays balanced)."""
+    done = set()
+    for row in saved:
+        if row.get("nboot") != nboot:
+            continue
+        if wants_latent(row["index"], methods, latent_tables) and "latent" not in row:
+            continue
+        done.add((row["scenario"], row["index"]))
+    todo = {s: [i for i in range(first, first + tables) if (s, i) not in done] for s in scenarios}
+    chunks = {s: [tuple(todo[s][k : k + batch]) for k in range(0, len(todo[s]), batch)] for s in scenarios}
+    rounds = max((len(c) for c in chunks.values()), default=0)
+    return [(s, chunks[s][r], nboot, methods, latent_tables)
+            for r in range(rounds) for s in scenarios if r < len(chunks[s])]
 
 
 def warning_codes(row: dict) -> list[str]:
@@ -181,11 +266,16 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=0,
                         help="index of the first table (to add tables to an earlier run)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=4,
+                        help="tables of a scenario whose latent-class chains run in one sampler "
+                             "(less CPU a table; a stopped run loses the batches under way)")
     parser.add_argument("--latent-tables", type=int, default=None, metavar="N",
                         help="run the latent-class sampler only on the first N tables of each "
                              "scenario (it costs 10-30 s of CPU a table); the rest get the "
                              "warning's signs that need no latent run")
-    parser.add_argument("--save", default=None, help="append the raw rows as JSON lines to FILE")
+    parser.add_argument("--save", default=None,
+                        help="append every table's figures to FILE as JSON lines, and skip the tables "
+                             "FILE already has (so a stopped run can be resumed)")
     parser.add_argument("--summarise", default=None, metavar="FILE",
                         help="only summarise rows saved earlier with --save")
     args = parser.parse_args()
@@ -195,40 +285,48 @@ def main() -> None:
     import tipnet.core.estimation.latent  # noqa: F401
 
     methods = tuple(m.strip() for m in args.methods.split(","))
+    header = ["| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |",
+              "|---|---|---:|---:|---:|---:|"]
     if args.summarise:
-        saved: dict[str, list[dict]] = {}
-        with open(args.summarise, encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                saved.setdefault(row["scenario"], []).append(row)
-        print("| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |")
-        print("|---|---|---:|---:|---:|---:|")
-        for scenario, rows in saved.items():
-            for line in summarise(scenario, rows, methods):
+        print("\n".join(header))
+        saved = latest_rows(read_rows(args.summarise))
+        for scenario in sorted(saved, key=lambda name: list(SCENARIOS).index(name)):
+            for line in summarise(scenario, saved[scenario], methods):
                 print(line)
         return
     scenarios = list(SCENARIOS) if args.scenario == "all" else args.scenario.split(",")
     unknown = [s for s in scenarios if s not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario {', '.join(unknown)}")
-    print("| scenario | method | tables | 95 % coverage | median bias | median width (% of N) |")
-    print("|---|---|---:|---:|---:|---:|")
+    saved = read_rows(args.save) if args.save else []
+    tasks = pending_tasks(scenarios, args.first, args.tables, args.nboot, methods, args.latent_tables, saved,
+                          batch=args.batch)
+    print(f"<!-- {sum(len(t[1]) for t in tasks)} tables to do ({len(saved)} rows already in {args.save}) -->",
+          flush=True)
+    start = time.perf_counter()
+    fresh: list[dict] = []
+    pool = get_context("fork").Pool(args.workers) if args.workers > 1 else None
+    try:
+        # in order: a stopped run leaves no gaps
+        for rows in pool.imap(one_batch, tasks) if pool else map(one_batch, tasks):
+            fresh.extend(rows)
+            if args.save:  # as they come, so an interrupted run keeps what it did
+                with open(args.save, "a", encoding="utf-8") as fh:
+                    fh.writelines(json.dumps(row) + "\n" for row in rows)
+    finally:
+        if pool:
+            pool.terminate()
+    print("\n".join(header))
+    everything = latest_rows(saved + fresh, nboot=args.nboot)
     for scenario in scenarios:
-        start = time.perf_counter()
-        tasks = [(scenario, i, args.nboot, methods, args.latent_tables)
-                 for i in range(args.first, args.first + args.tables)]
-        rows = []
-        with get_context("fork").Pool(args.workers) as pool:
-            for r in pool.imap_unordered(one_table, tasks):
-                rows.append(r)
-                if args.save:  # as they come, so an interrupted run keeps what it did
-                    with open(args.save, "a", encoding="utf-8") as fh:
-                        fh.write(json.dumps({"scenario": scenario, **r}) + "\n")
-        for line in summarise(scenario, rows, methods):
-            print(line)
-        print(f"<!-- {scenario}: {time.perf_counter() - start:.0f} s, {args.nboot} BCa replicates, "
-              f"{args.workers} workers -->", flush=True)
-
+        if everything.get(scenario):
+            for line in summarise(scenario, everything[scenario], methods):
+                print(line)
+    cpu = {key: statistics.median(r[key] for r in fresh if key in r) if any(key in r for r in fresh) else math.nan
+           for key in ("stepwise_cpu", "latent_cpu")}
+    print(f"<!-- {len(fresh)} tables in {time.perf_counter() - start:.0f} s, {args.nboot} BCa replicates, "
+          f"{args.workers} workers; CPU a table, median: stepwise {cpu['stepwise_cpu']:.1f} s, "
+          f"latent {cpu['latent_cpu']:.1f} s -->", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,13 @@ LCMCR (Manrique-Vallier 2016; CRAN 0.4.14) is not part of tipnet. To run this, b
 and run (LCMCR_LIB names the library folder; default /tmp/Rlib):
 
     uv run python bench/latent_vs_lcmcr.py [--lcmcr-seeds 8] [--tipnet-seeds 3] [--quick]
+    uv run python bench/latent_vs_lcmcr.py --modes UKdat_5 [--split 17000] [--lcmcr-seeds 24]
+
+``--modes TABLE`` is for a table whose posterior has two modes that neither sampler crosses in a
+run's length (UKdat_5): every LCMCR run and every tipnet chain is put in the low or the high mode
+by its median (below or above ``--split``), and the pooled medians are compared as they are and
+within each mode, for tipnet's spread-out start (``init_spread`` 0.5, the default) and for
+LCMCR's own start (0).
 
 For every table, LCMCR runs with K = 10, a_alpha = b_alpha = 0.25, burn-in 10,000, 1,000 samples
 thinned by 10 (``lcmCR`` + ``lcmCR_PostSampl``), once per seed; tipnet runs its 4 chains with the
@@ -89,6 +96,41 @@ def run_lcmcr(table: CaptureTable, seeds: list[int], workdir: Path) -> list[tupl
     return runs
 
 
+def mode_split(table_name: str, lcmcr_seeds: int, tipnet_seeds: int, split: float, workdir: Path) -> None:
+    """How often each sampler's runs settle in the low mode, and the medians within each mode."""
+    table = read_table(DATA / f"{table_name}.csv")
+    lc = [d for _, d in run_lcmcr(table, list(range(1, lcmcr_seeds + 1)), workdir)]
+    lc_low = [d for d in lc if np.median(d) < split]
+    lc_high = [d for d in lc if np.median(d) >= split]
+    pooled = float(np.median(np.concatenate(lc)))
+    print(f"{table_name}: LCMCR, {len(lc)} runs: run medians "
+          f"{', '.join(f'{np.median(d):,.0f}' for d in lc)}")
+    print(f"  LCMCR: {len(lc_low)} of {len(lc)} runs in the low mode (< {split:,.0f}); pooled median "
+          f"{pooled:,.0f}; within the low mode {_pooled(lc_low)}, within the high mode {_pooled(lc_high)}")
+    for spread in (LatentClassModel.init_spread, 0.0):
+        chains, rhats, secs = [], [], []
+        for seed in range(1, tipnet_seeds + 1):
+            model = LatentClassModel(table)
+            model.init_spread = spread
+            start = time.process_time()
+            r = model.fit(seed=seed)
+            secs.append(time.process_time() - start)
+            chains.extend(r.draws)
+            rhats.append(r.rhat)
+        low = [c for c in chains if np.median(c) < split]
+        high = [c for c in chains if np.median(c) >= split]
+        tip = float(np.median(np.concatenate(chains)))
+        print(f"  tipnet init_spread {spread}: {len(low)} of {len(chains)} chains in the low mode; pooled "
+              f"median {tip:,.0f} ({100 * (tip / pooled - 1):+.1f} % against LCMCR); within the low mode "
+              f"{_pooled(low)}, within the high mode {_pooled(high)}; chain medians "
+              f"{', '.join(f'{np.median(c):,.0f}' for c in chains)}; R-hat per run {', '.join(f'{h:.2f}' for h in rhats)}; "
+              f"CPU {np.mean(secs):.1f} s a run", flush=True)
+
+
+def _pooled(draws: list[np.ndarray]) -> str:
+    return f"{np.median(np.concatenate(draws)):,.0f}" if draws else "none"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lcmcr-seeds", type=int, default=8)
@@ -96,10 +138,18 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="Kosovo and one simulated table only")
     parser.add_argument("--only", default=None,
                         help="comma-separated table names to run (e.g. NewOrl_5_MSE)")
+    parser.add_argument("--modes", default=None, metavar="TABLE",
+                        help="only the two-mode analysis of one table (see the docstring)")
+    parser.add_argument("--split", type=float, default=17_000.0,
+                        help="with --modes: run medians below this are the low mode")
     args = parser.parse_args()
     if shutil.which("Rscript") is None:
         print("Rscript not found: install R and LCMCR first (see the docstring)", file=sys.stderr)
         return 1
+    if args.modes:
+        with tempfile.TemporaryDirectory() as tmp:
+            mode_split(args.modes, args.lcmcr_seeds, args.tipnet_seeds, args.split, Path(tmp))
+        return 0
     tables = {name: read_table(DATA / f"{name}.csv") for name in ("Kosovo", "NewOrl_5_MSE", "UKdat_5")}
     tables.update(simulated_tables())
     if args.quick:
