@@ -288,3 +288,20 @@ def test_a_forged_post_for_another_organisation_checks_nothing_there(caseworker,
     store(elsewhere, names=["Tran Thi Mai"])
     response = post_cohort(keyed_client(caseworker), organisations["other"].pk, [MAI])
     assert response.status_code == 400 and not Cohort.objects.exists() and check_audits() == []
+
+
+def test_a_failing_check_at_sign_in_does_not_stop_the_sign_in(staff, caseworker, organisations, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The check of pending cohorts is a side task of a key holder's sign-in: if it fails (a
+    database error, say), she is signed in all the same and the cohort stays pending."""
+    from tipnet.web.training import services
+
+    store(caseworker, names=["Trần Thị Mai"], birth="2007-11-02")
+    post_cohort(keyed_client(staff[Role.ORG_ADMIN]), organisations["ngo"].pk, [OTHER, MAI])
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "practice_cases_check", broken)
+    client = real_sign_in(caseworker)
+    assert client.get(url("training:home")).status_code == 200
+    assert Cohort.objects.get().case_check == "pending"

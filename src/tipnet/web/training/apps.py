@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.apps import AppConfig
+
+logger = logging.getLogger(__name__)
 
 
 class TrainingConfig(AppConfig):
@@ -25,4 +28,9 @@ def _check_pending_cohorts(sender: object, request: Any, user: Any, **kwargs: ob
     from tipnet.web.accounts.keys import current_private_key
     from tipnet.web.training.services import cohort_checks_run_pending
 
-    cohort_checks_run_pending(user=user, private_key=current_private_key(request))
+    try:
+        cohort_checks_run_pending(user=user, private_key=current_private_key(request))
+    except Exception:  # noqa: BLE001 - a side task: it must never stop a caseworker from signing in
+        # Each cohort's check is its own transaction (rolled back here); the cohort stays pending,
+        # and the check runs again at her next sign-in or from the cohort page.
+        logger.exception("training: the check of pending cohorts failed at a sign-in")
