@@ -76,8 +76,10 @@ def record_key_secret(org_private: bytes) -> bytes:
     return hashlib.blake2b(_RECORD_KEY_CONTEXT, key=org_private[:64], digest_size=32).digest()
 
 
-def _server_key(job_id: int) -> bytes:
-    return hashlib.blake2b(f"tipnet import job {job_id}".encode(), key=settings.SECRET_KEY.encode()[:64],
+def _server_key(job_id: int, kind: str = "import") -> bytes:
+    """The key under which a job hands its secrets to the worker: from ``SECRET_KEY``, the kind of
+    job and its id, so that no two jobs share one (docs/threat-model.md, "jobs in flight")."""
+    return hashlib.blake2b(f"tipnet {kind} job {job_id}".encode(), key=settings.SECRET_KEY.encode()[:64],
                            digest_size=32).digest()
 
 
@@ -640,11 +642,6 @@ def export_keep() -> datetime.timedelta:
     return datetime.timedelta(hours=float(getattr(settings, "TIPNET_EXPORT_KEEP_HOURS", 24)))
 
 
-def _export_server_key(job_id: int) -> bytes:
-    return hashlib.blake2b(f"tipnet export job {job_id}".encode(), key=settings.SECRET_KEY.encode()[:64],
-                           digest_size=32).digest()
-
-
 def _sweep_at(when: datetime.datetime) -> None:
     """Run the sweep at ``when`` in the worker, so an expiry happens on time even if nobody opens a page."""
     from tipnet.web.interchange.tasks import interchange_sweep_task
@@ -668,7 +665,7 @@ def export_job_create(
         raise CaseLocked(case_locked_message())
     with transaction.atomic():
         job = ExportJob.objects.create(organisation=organisation, requested_by=actor, purpose=purpose, format=fmt)
-        job.payload = crypto.secret_encrypt(_export_server_key(job.pk), org_private)
+        job.payload = crypto.secret_encrypt(_server_key(job.pk, "export"), org_private)
         job.save(update_fields=["payload"])
         if enqueue:
             from tipnet.web.interchange.tasks import export_job_task
@@ -691,7 +688,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
             state=ExportJob.State.RUNNING, started_at=timezone.now(), payload=b""):
         return ExportJob.objects.get(pk=job_id)
     try:
-        org_private = crypto.secret_decrypt(_export_server_key(job_id), bytes(job.payload))
+        org_private = crypto.secret_decrypt(_server_key(job_id, "export"), bytes(job.payload))
         public_key = public_key_of(job.requested_by)
         if public_key is None:
             raise CaseLocked(case_locked_message())
